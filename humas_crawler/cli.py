@@ -1,0 +1,173 @@
+"""The `humas-crawler` command line (click): thin commands over the library."""
+
+from __future__ import annotations
+
+import json
+import sys
+from datetime import datetime
+from pathlib import Path
+
+import click
+
+from humas_crawler import __version__
+from humas_crawler.fixturecases import KINDS, extract, guess_kind, save_case
+from humas_crawler.normalize import DEFAULT_BASE_URL, Site
+from humas_crawler.pages import ArticlePage, ListingPage
+from humas_crawler.record import dumps_record
+from humas_crawler.sources import SourceError, load_page
+
+
+def _parse_now(value: str | None) -> datetime | None:
+    if value is None:
+        return None
+    try:
+        return datetime.fromisoformat(value)
+    except ValueError as exc:
+        raise click.BadParameter(
+            f"{value!r} is not an ISO 8601 date-time (expected e.g. 2024-05-01T10:00:00+08:00)"
+        ) from exc
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, prog_name="humas-crawler")
+def main() -> None:
+    """Archive the news of the East Kalimantan provincial government (kaltimprov.go.id).
+
+    \b
+    Example:
+        humas-crawler inspect fixtures/article/bootstrap-2019-seed/page.html --json
+    """
+
+
+@main.command()
+@click.argument("target", metavar="URL_OR_FILE")
+@click.option(
+    "--url", help="For a file: the URL the page was fetched from (default: its meta.json)."
+)
+@click.option("--json", "as_json", is_flag=True, help="Print one JSON object (the record) only.")
+@click.option(
+    "--kind",
+    type=click.Choice(["auto", *KINDS]),
+    default="auto",
+    show_default=True,
+    help="Page kind; auto reads article URLs as articles and anything else as a listing.",
+)
+@click.option(
+    "--base-url",
+    default=DEFAULT_BASE_URL,
+    show_default=True,
+    envvar="HUMAS_BASE_URL",
+    help="The site the page belongs to (a local replica's URL for replica pages).",
+)
+@click.option("--now", help="Resolve relative dates against this ISO time (default: now).")
+def inspect(
+    target: str, url: str | None, as_json: bool, kind: str, base_url: str, now: str | None
+) -> None:
+    """Show what extraction finds on one page, with a warning per missing field.
+
+    \b
+    Examples:
+        humas-crawler inspect https://www.kaltimprov.go.id/berita/4-mekanisme-vaksin
+        humas-crawler inspect page.html --url https://www.kaltimprov.go.id/berita/x --json
+    """
+    try:
+        page = load_page(target, url)
+    except SourceError as exc:
+        raise click.ClickException(str(exc)) from exc
+    site = Site.from_base_url(base_url)
+    pinned_now = _parse_now(now)
+    if kind == "auto":
+        kind = guess_kind(page.url, site)
+    if kind == "article":
+        article = ArticlePage(page.url, page.text, site=site, now=pinned_now)
+        record = article.to_item()
+        warnings = article.warnings()
+    else:
+        record = extract("listing", page.url, page.text, site=site)
+        listing = ListingPage(page.url, page.text, site=site)
+        warnings = [] if listing.entries else ["no article links found"]
+    for message in warnings:
+        click.echo(f"warning: {message}", err=True)
+    if as_json:
+        click.echo(dumps_record(record), nl=False)
+        return
+    click.echo(f"{kind}: {page.url}")
+    if kind == "article":
+        for name, value in record.items():
+            if name == "body_text" and value:
+                paragraphs = value.split("\n\n")
+                click.echo(f"  {name}: {len(paragraphs)} paragraphs, {len(value)} characters")
+                for paragraph in paragraphs:
+                    click.echo(f"    | {paragraph[:100]}{'…' if len(paragraph) > 100 else ''}")
+            else:
+                click.echo(f"  {name}: {json.dumps(value, ensure_ascii=False)}")
+    else:
+        for entry in record["entries"]:
+            flag = "pinned " if entry["pinned"] else ""
+            click.echo(
+                f"  [{entry['region']}] {flag}{entry['url']}  "
+                f"{entry['published_raw'] or '-'}  {entry['category_raw'] or '-'}"
+            )
+        click.echo(f"  next_page_url: {record['next_page_url']}")
+        click.echo(f"  page_urls: {len(record['page_urls'])}")
+
+
+@main.command("save-fixture")
+@click.argument("target", metavar="URL_OR_FILE")
+@click.option("--name", required=True, help="Case folder name, e.g. portal-2025-wib-time.")
+@click.option("--kind", type=click.Choice(["auto", *KINDS]), default="auto", show_default=True)
+@click.option("--url", help="For a file: the URL the page was fetched from.")
+@click.option("--now", help="Pin 'now' (ISO time) for pages with relative dates.")
+@click.option("--template", default="", help="Template name recorded in meta.json.")
+@click.option("--notes", default="", help="What this case tests, recorded in meta.json.")
+@click.option(
+    "--fixtures-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("fixtures"),
+    show_default=True,
+)
+@click.option("--force", is_flag=True, help="Overwrite an existing case.")
+def save_fixture(
+    target: str,
+    name: str,
+    kind: str,
+    url: str | None,
+    now: str | None,
+    template: str,
+    notes: str,
+    fixtures_dir: Path,
+    force: bool,
+) -> None:
+    """Save a page as a new fixture case (page.html, meta.json, expected.json).
+
+    expected.json is written from today's extraction: read it and correct it by hand before
+    committing, or the test only proves that the extractor agrees with itself.
+
+    \b
+    Example:
+        humas-crawler save-fixture https://www.kaltimprov.go.id/berita/x --name live-2026-x
+    """
+    try:
+        page = load_page(target, url)
+    except SourceError as exc:
+        raise click.ClickException(str(exc)) from exc
+    if kind == "auto":
+        kind = guess_kind(page.url)
+    try:
+        case = save_case(
+            fixtures_dir,
+            kind,
+            name,
+            page,
+            now=_parse_now(now),
+            template=template,
+            notes=notes,
+            force=force,
+        )
+    except FileExistsError as exc:
+        raise click.ClickException(str(exc)) from exc
+    click.echo(f"saved {case.path}: now check {case.path / 'expected.json'} by hand")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main(sys.argv[1:])

@@ -1,0 +1,101 @@
+"""Fixture cases: saved pages with their expected extraction (web-poet style folders)."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Any
+
+from humas_crawler.normalize import Site
+from humas_crawler.pages import ArticlePage, ListingPage
+from humas_crawler.record import dumps_record
+from humas_crawler.sources import Page, decode_html
+
+KINDS = ("article", "listing")
+
+
+@dataclass(frozen=True)
+class Case:
+    """One folder ``fixtures/<kind>/<name>/`` holding page.html, meta.json and expected.json."""
+
+    kind: str
+    name: str
+    path: Path
+
+    @property
+    def meta(self) -> dict[str, Any]:
+        return json.loads((self.path / "meta.json").read_text(encoding="utf-8"))
+
+    @property
+    def expected(self) -> dict[str, Any]:
+        return json.loads((self.path / "expected.json").read_text(encoding="utf-8"))
+
+    @property
+    def html(self) -> str:
+        return decode_html((self.path / "page.html").read_bytes())
+
+    @property
+    def now(self) -> datetime | None:
+        value = self.meta.get("now")
+        return datetime.fromisoformat(value) if value else None
+
+    def extract(self) -> dict[str, Any]:
+        return extract(self.kind, self.meta["url"], self.html, now=self.now)
+
+
+def extract(
+    kind: str, url: str, html: str, *, now: datetime | None = None, site: Site | None = None
+) -> dict[str, Any]:
+    """The record a page of ``kind`` yields."""
+    if kind == "article":
+        return ArticlePage(url, html, now=now, site=site).to_item()
+    if kind == "listing":
+        return ListingPage(url, html, site=site).to_item()
+    raise ValueError(f"unknown page kind {kind!r}; expected one of {', '.join(KINDS)}")
+
+
+def guess_kind(url: str, site: Site | None = None) -> str:
+    """Article URLs are articles; everything else is read as a listing."""
+    site = site or Site.from_base_url()
+    canonical = site.canonicalize(url)
+    return "article" if canonical and site.is_article_url(canonical) else "listing"
+
+
+def discover(root: Path) -> list[Case]:
+    """Every case under ``root`` (``fixtures/``), sorted by kind and name."""
+    cases = []
+    for kind in KINDS:
+        folder = root / kind
+        if not folder.is_dir():
+            continue
+        for path in sorted(p for p in folder.iterdir() if (p / "page.html").is_file()):
+            cases.append(Case(kind, path.name, path))
+    return cases
+
+
+def save_case(
+    root: Path,
+    kind: str,
+    name: str,
+    page: Page,
+    *,
+    now: datetime | None = None,
+    template: str = "",
+    notes: str = "",
+    force: bool = False,
+) -> Case:
+    """Write a new case from a page; expected.json holds today's extraction, to be checked by hand."""
+    path = root / kind / name
+    if path.exists() and not force:
+        raise FileExistsError(f"{path} already exists (use --force to overwrite)")
+    path.mkdir(parents=True, exist_ok=True)
+    (path / "page.html").write_bytes(page.body)
+    meta: dict[str, Any] = {"url": page.url, "template": template, "notes": notes}
+    if now is not None:
+        meta["now"] = now.isoformat()
+    (path / "meta.json").write_text(dumps_record(meta), encoding="utf-8")
+    record = extract(kind, page.url, page.text, now=now)
+    (path / "expected.json").write_text(dumps_record(record), encoding="utf-8")
+    return Case(kind, name, path)

@@ -1,0 +1,241 @@
+"""Template-independent helpers over the lxml tree behind a parsel Selector."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Iterable, Iterator
+
+from lxml import etree
+from lxml.html import HtmlElement
+
+from humas_crawler.normalize.text import clean_text
+
+# Elements whose text is never article text.
+SKIP_TAGS = frozenset(
+    {
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "iframe",
+        "svg",
+        "form",
+        "button",
+        "select",
+        "textarea",
+        "input",
+        "nav",
+        "footer",
+        "object",
+        "embed",
+        "canvas",
+        "video",
+        "audio",
+        "map",
+    }
+)
+# Elements that end a line of text (a paragraph boundary) when walking inline content.
+BLOCK_TAGS = frozenset(
+    {
+        "p",
+        "div",
+        "section",
+        "article",
+        "main",
+        "aside",
+        "header",
+        "footer",
+        "nav",
+        "table",
+        "tbody",
+        "thead",
+        "tfoot",
+        "tr",
+        "td",
+        "th",
+        "ul",
+        "ol",
+        "li",
+        "dl",
+        "dt",
+        "dd",
+        "blockquote",
+        "pre",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "figure",
+        "figcaption",
+        "hr",
+        "address",
+        "center",
+        "caption",
+        "details",
+        "summary",
+        "fieldset",
+        "legend",
+        "form",
+    }
+)
+HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+_WORD_SPLIT = re.compile(r"[\s_\-]+")
+
+
+def tag(el: HtmlElement) -> str:
+    """Lower-case tag name; '' for comments and processing instructions."""
+    return el.tag.lower() if isinstance(el.tag, str) else ""
+
+
+def class_words(el: HtmlElement) -> set[str]:
+    """The words of an element's class and id ("post-share_box" -> {"post", "share", "box"})."""
+    raw = f"{el.get('class') or ''} {el.get('id') or ''}".lower()
+    return {w for w in _WORD_SPLIT.split(raw) if w}
+
+
+def ancestors(el: HtmlElement) -> Iterator[HtmlElement]:
+    """The element's ancestors, nearest first."""
+    parent = el.getparent()
+    while parent is not None:
+        yield parent
+        parent = parent.getparent()
+
+
+def is_inside(el: HtmlElement, others: Iterable[HtmlElement]) -> bool:
+    """True when ``el`` is one of ``others`` or lies inside one of them."""
+    targets = set(others)
+    if not targets:
+        return False
+    if el in targets:
+        return True
+    return any(a in targets for a in ancestors(el))
+
+
+def text_of(el: HtmlElement) -> str:
+    """Visible text of an element, whitespace collapsed, scripts and styles left out."""
+    return clean_text(" ".join(_texts(el)))
+
+
+def _texts(el: HtmlElement) -> Iterator[str]:
+    if tag(el) in SKIP_TAGS - {"nav", "footer", "form"}:
+        return
+    if el.text:
+        yield el.text
+    for child in el:
+        if isinstance(child.tag, str):
+            yield from _texts(child)
+        if child.tail:
+            yield child.tail
+
+
+def iter_lines(el: HtmlElement, skip: set[HtmlElement] | frozenset = frozenset()) -> Iterator[str]:
+    """Lines of text in document order, broken at <br> and at block elements.
+
+    This reads `<p>` paragraphs, `<div>` paragraphs and text separated by `<br><br>` (old
+    table layouts) alike. Elements in ``skip`` and non-text elements are left out.
+    """
+    buf: list[str] = []
+
+    def flush() -> Iterator[str]:
+        line = clean_text("".join(buf))
+        buf.clear()
+        if line:
+            yield line
+
+    def walk(node: HtmlElement) -> Iterator[str]:
+        name = tag(node)
+        if name in SKIP_TAGS or node in skip:
+            return
+        block = name in BLOCK_TAGS
+        if block:
+            yield from flush()
+        if name == "br":
+            yield from flush()
+        elif name and node.text:
+            buf.append(node.text)
+        for child in node:
+            if isinstance(child.tag, str):
+                yield from walk(child)
+            if child.tail:
+                buf.append(child.tail)
+        if block:
+            yield from flush()
+
+    yield from walk(el)
+    yield from flush()
+
+
+def json_ld_objects(root: HtmlElement) -> list[dict]:
+    """Every JSON-LD object on the page, @graph members flattened; bad JSON is skipped."""
+    found: list[dict] = []
+    for script in root.iter("script"):
+        if (script.get("type") or "").strip().lower() != "application/ld+json":
+            continue
+        try:
+            data = json.loads(script.text or "")
+        except ValueError:
+            # Broken JSON-LD is common on CMS pages; the visible page still has the fields.
+            continue
+        stack = data if isinstance(data, list) else [data]
+        while stack:
+            item = stack.pop(0)
+            if isinstance(item, dict):
+                found.append(item)
+                graph = item.get("@graph")
+                if isinstance(graph, list):
+                    stack.extend(graph)
+            elif isinstance(item, list):
+                stack.extend(item)
+    return found
+
+
+def json_ld_types(obj: dict) -> set[str]:
+    kind = obj.get("@type")
+    kinds = kind if isinstance(kind, list) else [kind]
+    return {k for k in kinds if isinstance(k, str)}
+
+
+def document_order(root: HtmlElement) -> dict[HtmlElement, int]:
+    """Position of every element in document order (for "before/after/nearest" questions)."""
+    return {el: i for i, el in enumerate(root.iter()) if isinstance(el.tag, str)}
+
+
+def subtree_end(el: HtmlElement, order: dict[HtmlElement, int]) -> int:
+    """Position of the last element inside ``el`` (``el``'s own position when it has none)."""
+    last = el
+    for last in el.iter():  # noqa: B007 - we want the final element of the walk
+        pass
+    return order.get(last, order.get(el, 0))
+
+
+def parse_html(html: str | bytes) -> HtmlElement:
+    """Parse HTML the way parsel does, for code that works on the tree."""
+    from parsel import Selector
+
+    if isinstance(html, bytes):
+        sel = Selector(body=html, type="html")
+    else:
+        sel = Selector(text=html, type="html")
+    return sel.root
+
+
+__all__ = [
+    "BLOCK_TAGS",
+    "HEADINGS",
+    "SKIP_TAGS",
+    "ancestors",
+    "class_words",
+    "document_order",
+    "etree",
+    "is_inside",
+    "iter_lines",
+    "json_ld_objects",
+    "json_ld_types",
+    "parse_html",
+    "subtree_end",
+    "tag",
+    "text_of",
+]

@@ -1,0 +1,304 @@
+"""Listing page object: the article links of a listing or category page, and its pagination."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import asdict, dataclass
+from functools import cached_property
+from typing import Any
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+
+from lxml.html import HtmlElement
+from parsel import Selector
+
+from humas_crawler.normalize import Site, Taxonomy
+from humas_crawler.normalize.text import clean_text
+from humas_crawler.pages import dom
+from humas_crawler.profile import KALTIM, SiteProfile
+
+_PAGE_PARAMS = ("page", "halaman", "hal", "p", "paged")
+_PAGE_PATH = re.compile(r"/(?:page|halaman|hal)/(\d+)/?$", re.I)
+_NEXT_TEXT = re.compile(
+    r"^(?:selanjutnya|berikutnya|lanjut|next|older|sesudahnya)\b|^[»›>]+$|[»›]$", re.I
+)
+_LABEL_WORDS = {"label", "badge", "kategori", "category", "cat", "tag", "rubrik", "kanal"}
+
+
+@dataclass(frozen=True)
+class ListingEntry:
+    """One article link on a listing page, with what is shown beside it."""
+
+    url: str
+    title: str | None
+    published_raw: str | None
+    category_raw: str | None
+    pinned: bool
+    region: str  # "main", "featured" or "sidebar"
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class ListingPage:
+    """Extract article links and pagination from a listing page, whatever the template."""
+
+    def __init__(
+        self,
+        url: str,
+        html: str | bytes | Selector,
+        *,
+        profile: SiteProfile = KALTIM,
+        site: Site | None = None,
+        taxonomy: Taxonomy | None = None,
+    ) -> None:
+        self.url = url
+        if isinstance(html, Selector):
+            self.selector = html
+        elif isinstance(html, bytes):
+            self.selector = Selector(body=html, type="html")
+        else:
+            self.selector = Selector(text=html, type="html")
+        self.root: HtmlElement = self.selector.root
+        self.profile = profile
+        self.site = site or Site.from_base_url(profile.base_url)
+        self.taxonomy = taxonomy
+
+    @cached_property
+    def _base_href(self) -> str:
+        base = self.selector.xpath("//base/@href").get()
+        return urljoin(self.url, base.strip()) if base else self.url
+
+    def _canonical(self, href: str | None) -> str | None:
+        if not href or not href.strip():
+            return None
+        return self.site.canonicalize(href.strip(), base=self._base_href)
+
+    @cached_property
+    def _marked(self) -> tuple[set[HtmlElement], set[HtmlElement]]:
+        featured: set[HtmlElement] = set()
+        sidebar: set[HtmlElement] = set()
+        for css in self.profile.featured:
+            featured.update(s.root for s in self.selector.css(css))
+        for css in self.profile.sidebar:
+            sidebar.update(s.root for s in self.selector.css(css))
+        for el in self.root.iter():
+            if not isinstance(el.tag, str):
+                continue
+            words = dom.class_words(el)
+            if words & self.profile.featured_words:
+                featured.add(el)
+            if dom.tag(el) == "aside" or words & self.profile.sidebar_words:
+                sidebar.add(el)
+        featured.difference_update(self.root.iter("html", "body"))
+        sidebar.difference_update(self.root.iter("html", "body"))
+        return featured, sidebar
+
+    @cached_property
+    def entries(self) -> list[ListingEntry]:
+        """Every article link on the page, one entry per article, in page order."""
+        links: dict[str, list[HtmlElement]] = {}
+        for a in self.root.iter("a"):
+            url = self._canonical(a.get("href"))
+            if url and self.site.is_article_url(url):
+                links.setdefault(url, []).append(a)
+        # An item is the largest block around a link that holds no other article.
+        owner: dict[HtmlElement, str] = {}
+        for url, anchors in links.items():
+            for a in anchors:
+                for anc in dom.ancestors(a):
+                    owner[anc] = url if owner.get(anc, url) == url else ""
+        featured, sidebar = self._marked
+        raw: list[tuple[str, HtmlElement, list[HtmlElement]]] = []
+        for url, anchors in links.items():
+            item = anchors[0]
+            for anc in dom.ancestors(anchors[0]):
+                if owner.get(anc) != url:
+                    break
+                item = anc
+            raw.append((url, item, anchors))
+        main_parent = self._main_list_parent([item for _, item, _ in raw], featured, sidebar)
+        entries = []
+        for url, item, anchors in raw:
+            if dom.is_inside(item, featured):
+                region = "featured"
+            elif dom.is_inside(item, sidebar):
+                region = "sidebar"
+            elif (
+                main_parent is None
+                or item.getparent() is main_parent
+                or (item.getparent() is not None and item.getparent().getparent() is main_parent)
+            ):
+                region = "main"
+            else:
+                region = "sidebar"
+            entries.append(
+                ListingEntry(
+                    url=url,
+                    title=self._title(anchors),
+                    published_raw=self._published(item),
+                    category_raw=self._category(item, anchors),
+                    pinned=region == "featured",
+                    region=region,
+                )
+            )
+        return entries
+
+    @staticmethod
+    def _main_list_parent(
+        items: list[HtmlElement], featured: set[HtmlElement], sidebar: set[HtmlElement]
+    ) -> HtmlElement | None:
+        """The block holding the largest group of unmarked items: the page's own list.
+
+        Items are grouped by parent; rows of a card grid (sibling parents of the same kind) count
+        as one group under their common parent.
+        """
+        groups: dict[HtmlElement, int] = {}
+        for item in items:
+            if dom.is_inside(item, featured) or dom.is_inside(item, sidebar):
+                continue
+            parent = item.getparent()
+            if parent is not None:
+                groups[parent] = groups.get(parent, 0) + 1
+        if not groups:
+            return None
+        merged: dict[HtmlElement, int] = {}
+        for parent, count in groups.items():
+            grand = parent.getparent()
+            kind = (parent.tag, parent.get("class"))
+            twins = grand is not None and any(
+                other is not parent
+                and other.getparent() is grand
+                and (other.tag, other.get("class")) == kind
+                for other in groups
+            )
+            key = grand if twins else parent
+            merged[key] = merged.get(key, 0) + count
+        return max(merged, key=merged.__getitem__)
+
+    @staticmethod
+    def _title(anchors: list[HtmlElement]) -> str | None:
+        texts = [dom.text_of(a) or clean_text(a.get("title")) for a in anchors]
+        texts += [clean_text(img.get("alt")) for a in anchors for img in a.iter("img")]
+        texts = [t for t in texts if t]
+        return max(texts, key=len) if texts else None
+
+    def _published(self, item: HtmlElement) -> str | None:
+        for el in item.iter("time"):
+            text = dom.text_of(el)
+            if text:
+                return text
+            if el.get("datetime"):
+                return clean_text(el.get("datetime"))
+        match = self.profile.timestamp_in_text.search(dom.text_of(item))
+        return clean_text(match.group(0)) if match else None
+
+    def _category(self, item: HtmlElement, anchors: list[HtmlElement]) -> str | None:
+        for a in item.iter("a"):
+            if self.profile.category_href.search(a.get("href") or "") and dom.text_of(a):
+                return dom.text_of(a)
+        for el in item.iter():
+            if isinstance(el.tag, str) and dom.class_words(el) & _LABEL_WORDS and el not in anchors:
+                text = dom.text_of(el)
+                if text and not self.profile.timestamp_in_text.fullmatch(text):
+                    return text
+        # A bare label beside the link: what is left of the item's text once the title and the
+        # timestamp are taken out, when the taxonomy knows it.
+        rest = dom.text_of(item)
+        for a in anchors:
+            rest = rest.replace(dom.text_of(a), " ")
+        rest = self.profile.timestamp_in_text.sub(" ", rest)
+        taxonomy = self.taxonomy or Taxonomy.default()
+        return taxonomy.match_in(rest)
+
+    # ----- pagination -------------------------------------------------------------------------
+
+    @staticmethod
+    def page_number(url: str) -> int | None:
+        """The page number a listing URL asks for (``?page=3``, ``/page/3``), None if none."""
+        parts = urlsplit(url)
+        for key, value in parse_qsl(parts.query):
+            if key.lower() in _PAGE_PARAMS and value.isdigit():
+                return int(value)
+        match = _PAGE_PATH.search(parts.path)
+        return int(match.group(1)) if match else None
+
+    @staticmethod
+    def _listing_base(url: str) -> str:
+        """The URL with its page number taken out: the key that pages of one listing share."""
+        parts = urlsplit(url)
+        query = [(k, v) for k, v in parse_qsl(parts.query) if k.lower() not in _PAGE_PARAMS]
+        path = _PAGE_PATH.sub("", parts.path).rstrip("/")
+        return urlunsplit((parts.scheme, parts.netloc, path, urlencode(sorted(query)), ""))
+
+    @cached_property
+    def current_url(self) -> str:
+        return self._canonical(self.url) or self.url
+
+    @cached_property
+    def page_urls(self) -> list[str]:
+        """Other pages of this listing linked from its pagination widget (numbers, prev/next)."""
+        base = self._listing_base(self.current_url)
+        numbered: list[tuple[HtmlElement, str]] = []
+        plain: list[tuple[HtmlElement, str]] = []
+        for a in self.root.iter("a", "link"):
+            url = self._canonical(a.get("href"))
+            if not url or url == self.current_url or self._listing_base(url) != base:
+                continue
+            (numbered if self.page_number(url) is not None else plain).append((a, url))
+        found = {url for _, url in numbered}
+        if numbered:
+            # The first page often links to the bare listing URL ("/berita"): count it only when
+            # it sits inside the pagination widget, not in a menu.
+            widget = self._common_ancestor([a for a, _ in numbered])
+            found.update(
+                url for a, url in plain if widget is not None and dom.is_inside(a, {widget})
+            )
+        return sorted(found)
+
+    @staticmethod
+    def _common_ancestor(elements: list[HtmlElement]) -> HtmlElement | None:
+        chains = [[el, *dom.ancestors(el)] for el in elements if dom.tag(el) == "a"]
+        if not chains:
+            return None
+        shared = set(chains[0])
+        for chain in chains[1:]:
+            shared &= set(chain)
+        return next((el for el in chains[0] if el in shared), None)
+
+    @cached_property
+    def next_page_url(self) -> str | None:
+        for css in self.profile.next_page:
+            for sel in self.selector.css(css):
+                url = self._canonical(sel.root.get("href"))
+                if url and url != self.current_url:
+                    return url
+        for a in self.root.iter("a"):
+            text = dom.text_of(a) or clean_text(a.get("title") or a.get("aria-label"))
+            if text and _NEXT_TEXT.search(text):
+                url = self._canonical(a.get("href"))
+                if url and url != self.current_url and not self.site.is_article_url(url):
+                    return url
+        current = self.page_number(self.current_url) or 1
+        for url in self.page_urls:
+            if self.page_number(url) == current + 1:
+                return url
+        return None
+
+    @cached_property
+    def category_urls(self) -> list[str]:
+        """Category listing pages linked from this page (menus included): more routes to articles."""
+        found: list[str] = []
+        for a in self.root.iter("a"):
+            href = a.get("href") or ""
+            if self.profile.category_href.search(href):
+                url = self._canonical(href)
+                if url and self.site.is_on_site(url) and url not in found:
+                    found.append(url)
+        return found
+
+    def to_item(self) -> dict[str, Any]:
+        return {
+            "entries": [e.to_dict() for e in self.entries],
+            "next_page_url": self.next_page_url,
+            "page_urls": self.page_urls,
+        }

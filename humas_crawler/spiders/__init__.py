@@ -1,0 +1,1 @@
+"""Spiders: thin, extraction comes from humas_crawler.pages."""
