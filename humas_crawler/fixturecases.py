@@ -86,7 +86,7 @@ def save_case(
     notes: str = "",
     force: bool = False,
 ) -> Case:
-    """Write a new case from a page; expected.json holds today's extraction, to be checked by hand."""
+    """Write a new case; expected.json holds today's extraction, to be checked by hand."""
     path = root / kind / name
     if path.exists() and not force:
         raise FileExistsError(f"{path} already exists (use --force to overwrite)")

@@ -286,7 +286,7 @@ class ListingPage:
 
     @cached_property
     def category_urls(self) -> list[str]:
-        """Category listing pages linked from this page (menus included): more routes to articles."""
+        """Category listing pages linked from this page (menus too): more routes to articles."""
         found: list[str] = []
         for a in self.root.iter("a"):
             href = a.get("href") or ""

@@ -1,0 +1,159 @@
+"""Canonical URLs of the site, and which of them are articles."""
+
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from urllib.parse import SplitResult, urljoin, urlsplit, urlunsplit
+
+from w3lib.url import canonicalize_url as w3lib_canonicalize_url
+from w3lib.url import url_query_cleaner
+
+from humas_crawler.profile import KALTIM
+
+DEFAULT_BASE_URL = KALTIM.base_url
+# `/berita/<slug>` on the older site, `/detailberita/<slug>` on the current one (2025 on): the
+# site profile owns them.
+ARTICLE_PATH_PREFIXES: tuple[str, ...] = KALTIM.article_path_prefixes
+# Query parameters that only say where a visitor came from: they never change the page.
+TRACKING_PARAMS = frozenset({"fbclid", "gclid", "mc_cid", "mc_eid", "_ga"})
+TRACKING_PREFIXES: tuple[str, ...] = ("utm_",)
+_HTTP_SCHEMES = ("http", "https")
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def _bare_host(hostname: str) -> str:
+    """The host without `www.`: the site answers on both."""
+    return hostname.removeprefix("www.")
+
+
+def _is_tracking(name: str) -> bool:
+    return name.lower() in TRACKING_PARAMS or name.lower().startswith(TRACKING_PREFIXES)
+
+
+def _split_http(url: str) -> SplitResult | None:
+    """`url` split, or None unless it is an absolute http(s) URL with a host and a valid port."""
+    try:
+        parts = urlsplit(url)
+        parts.port  # noqa: B018 - raises ValueError for a port that is out of range or not a number
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in _HTTP_SCHEMES or not parts.hostname:
+        return None
+    return parts
+
+
+@dataclass(frozen=True)
+class Site:
+    """The crawled site, as given by its base URL (the real site or a local replica)."""
+
+    scheme: str
+    host: str  # hostname plus `:port` when the port is not the scheme's default
+    hostname: str
+    port: int | None  # None for the scheme's default port
+    article_path_prefixes: tuple[str, ...] = ARTICLE_PATH_PREFIXES
+
+    @classmethod
+    def from_base_url(cls, base_url: str = DEFAULT_BASE_URL) -> Site:
+        parts = _split_http(base_url.strip())
+        if parts is None or parts.hostname is None:
+            raise ValueError(f"not an http(s) base URL with a host: {base_url!r}")
+        scheme = parts.scheme.lower()
+        port = parts.port if parts.port != _DEFAULT_PORTS[scheme] else None
+        return cls(scheme=scheme, host=_clean_netloc(parts), hostname=parts.hostname, port=port)
+
+    @property
+    def base_url(self) -> str:
+        return f"{self.scheme}://{self.host}"
+
+    def is_on_site(self, url: str | None) -> bool:
+        """Whether `url` (absolute) is on this site, with or without `www.`, over http or https."""
+        if not isinstance(url, str):
+            return False
+        parts = _split_http(url.strip())
+        return parts is not None and self._owns(parts)
+
+    def _owns(self, parts: SplitResult) -> bool:
+        if parts.hostname is None or _bare_host(parts.hostname) != _bare_host(self.hostname):
+            return False
+        if self.port is not None:
+            # A replica on a non-default port: another port is another server.
+            return parts.port == self.port
+        return parts.port in (None, _DEFAULT_PORTS[parts.scheme.lower()])
+
+    def canonicalize(self, url: str | None, base: str | None = None) -> str | None:
+        """The canonical absolute form of `url`, or None when it is not an http(s) URL.
+
+        Relative URLs are resolved against `base` (default: the site's root).
+        """
+        if not isinstance(url, str) or not url.strip():
+            return None
+        try:
+            absolute = urljoin(base or self.base_url + "/", url.strip())
+        except ValueError:  # e.g. an unclosed `[` of an IPv6 host
+            return None
+        parts = _split_http(absolute)
+        if parts is None:
+            return None  # javascript:, mailto:, data:, ... or no host
+        if self._owns(parts):
+            parts = parts._replace(scheme=self.scheme, netloc=self.host)
+        else:
+            parts = parts._replace(scheme=parts.scheme.lower(), netloc=_clean_netloc(parts))
+        try:
+            # Sorts the query, drops the fragment, normalizes percent-encoding and dot segments.
+            cleaned = w3lib_canonicalize_url(urlunsplit(_strip_trailing_slash(parts)))
+        except ValueError:  # UnicodeError included: a host that IDNA cannot encode
+            return None
+        # Stripped again: w3lib can expose a new trailing slash (`/berita/;` loses its `;`).
+        return urlunsplit(_strip_trailing_slash(urlsplit(_drop_tracking_params(cleaned))))
+
+    def is_article_url(self, url: str | None) -> bool:
+        return self.article_slug(url) is not None
+
+    def article_slug(self, url: str | None) -> str | None:
+        """`<slug>` of an on-site `/berita/<slug>` or `/detailberita/<slug>` URL, else None."""
+        canonical = self.canonicalize(url)
+        if canonical is None or not self.is_on_site(canonical):
+            return None
+        path = urlsplit(canonical).path
+        for prefix in self.article_path_prefixes:
+            if path.startswith(prefix):
+                slug = path[len(prefix) :]
+                # `/berita/page/2`, `/berita/kategori/x` are listings, not articles.
+                return slug if slug and "/" not in slug else None
+        return None
+
+
+def _strip_trailing_slash(parts: SplitResult) -> SplitResult:
+    return parts._replace(path=parts.path.rstrip("/") or "/")
+
+
+def _clean_netloc(parts: SplitResult) -> str:
+    """Lowercase host plus a non-default port; credentials dropped."""
+    assert parts.hostname is not None  # checked by _split_http
+    host = f"[{parts.hostname}]" if ":" in parts.hostname else parts.hostname
+    if parts.port is not None and parts.port != _DEFAULT_PORTS[parts.scheme.lower()]:
+        return f"{host}:{parts.port}"
+    return host
+
+
+def _drop_tracking_params(url: str) -> str:
+    query = urlsplit(url).query
+    if not query:
+        return url
+    names = {pair.partition("=")[0] for pair in query.split("&")}
+    tracking = [name for name in names if _is_tracking(name)]
+    if not tracking:
+        return url
+    # unique=False: a repeated real parameter (`?id=1&id=2`) stays as it is.
+    return url_query_cleaner(url, tracking, remove=True, unique=False)
+
+
+@functools.lru_cache(maxsize=8)
+def _site(base_url: str) -> Site:
+    return Site.from_base_url(base_url)
+
+
+def canonicalize_url(url: str | None, base_url: str = DEFAULT_BASE_URL) -> str | None:
+    """`Site.from_base_url(base_url).canonicalize(url)`, with the Site cached."""
+    return _site(base_url).canonicalize(url)
