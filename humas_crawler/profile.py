@@ -176,8 +176,8 @@ KALTIM = SiteProfile(
             "navigation",
             "breadcrumb",
             "breadcrumbs",
+            # "tags" but not "tag": WordPress marks the post itself with "tag-<name>".
             "tags",
-            "tag",
             "bacajuga",
             "readmore",
             "advertisement",

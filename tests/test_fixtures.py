@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from functools import cache
 from typing import Any
 
@@ -64,3 +66,14 @@ def test_fixture_set_covers_several_templates() -> None:
     listing_urls = [c.meta["url"] for c in CASES if c.kind == "listing"]
     assert any("?page=" in u for u in listing_urls)
     assert any("/page/" in u for u in listing_urls)
+
+
+def test_fixture_files_are_self_consistent() -> None:
+    """Expected values occur in their own page (fixtures/check_fixtures.py checks independently)."""
+    result = subprocess.run(
+        [sys.executable, str(FIXTURES / "check_fixtures.py")],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert result.returncode == 0, result.stdout + result.stderr

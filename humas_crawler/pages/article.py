@@ -66,7 +66,13 @@ _IMAGE_NOISE = (
     "twitter",
     "instagram",
     "youtube",
+    "print",
+    "mail",
+    "bullet",
+    "gravatar",
 )
+# Images this small (width or height attribute, in pixels) are icons, not photos.
+_ICON_SIZE = 48
 # A meta line ("Selasa, 21 Juni 2022 Jam 22:03:32 | Sosial") is short; a paragraph that merely
 # mentions a date is not.
 _META_LINE_MAX = 200
@@ -173,6 +179,13 @@ class ArticlePage:
                 noise.add(el)
         # The html/body elements themselves may carry words like "has-sidebar".
         noise.difference_update(self.root.iter("html", "body"))
+        # A block that holds most of the page's paragraph text is the article, whatever its
+        # class says (WordPress puts "tag-ikn category-x" on the post itself).
+        total = sum(len(dom.text_of(p)) for p in self.root.iter("p"))
+        if total:
+            noise = {
+                el for el in noise if sum(len(dom.text_of(p)) for p in el.iter("p")) < 0.6 * total
+            }
         return noise
 
     # ----- layout -----------------------------------------------------------------------------
@@ -677,7 +690,7 @@ class ArticlePage:
             if not src or src.startswith("data:"):
                 continue
             marker = f"{src} {img.get('class') or ''} {img.get('alt') or ''}".lower()
-            if any(word in marker for word in _IMAGE_NOISE):
+            if any(word in marker for word in _IMAGE_NOISE) or _is_icon(img):
                 continue
             url = safe_url_string(urljoin(self._base_href, src))
             if url not in urls:
@@ -734,3 +747,15 @@ class ArticlePage:
         if not item["slug"]:
             messages.append(f"{self.url} is not an article URL of the site")
         return messages
+
+
+def _is_icon(img: HtmlElement) -> bool:
+    """Small images, or images inside javascript: links (print, e-mail buttons)."""
+    for attr in ("width", "height"):
+        value = (img.get(attr) or "").strip().removesuffix("px")
+        if value.isdigit() and int(value) <= _ICON_SIZE:
+            return True
+    return any(
+        dom.tag(a) == "a" and (a.get("href") or "").strip().lower().startswith("javascript:")
+        for a in dom.ancestors(img)
+    )

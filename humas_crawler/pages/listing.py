@@ -95,42 +95,39 @@ class ListingPage:
 
     @cached_property
     def entries(self) -> list[ListingEntry]:
-        """Every article link on the page, one entry per article, in page order."""
+        """Every article link on the page, once per region it appears in, in page order."""
         links: dict[str, list[HtmlElement]] = {}
         for a in self.root.iter("a"):
             url = self._canonical(a.get("href"))
             if url and self.site.is_article_url(url):
                 links.setdefault(url, []).append(a)
-        # An item is the largest block around a link that holds no other article.
+        # An item is the largest block around a link that holds no other article (a card, a
+        # list row); a thumbnail link and a title link to the same article share one item.
         owner: dict[HtmlElement, str] = {}
         for url, anchors in links.items():
             for a in anchors:
                 for anc in dom.ancestors(a):
                     owner[anc] = url if owner.get(anc, url) == url else ""
-        featured, sidebar = self._marked
-        raw: list[tuple[str, HtmlElement, list[HtmlElement]]] = []
+        items: dict[HtmlElement, tuple[str, list[HtmlElement]]] = {}
         for url, anchors in links.items():
-            item = anchors[0]
-            for anc in dom.ancestors(anchors[0]):
-                if owner.get(anc) != url:
-                    break
-                item = anc
-            raw.append((url, item, anchors))
-        main_parent = self._main_list_parent([item for _, item, _ in raw], featured, sidebar)
-        entries = []
-        for url, item, anchors in raw:
-            if dom.is_inside(item, featured):
-                region = "featured"
-            elif dom.is_inside(item, sidebar):
-                region = "sidebar"
-            elif (
-                main_parent is None
-                or item.getparent() is main_parent
-                or (item.getparent() is not None and item.getparent().getparent() is main_parent)
-            ):
-                region = "main"
-            else:
-                region = "sidebar"
+            for a in anchors:
+                item = a
+                for anc in dom.ancestors(a):
+                    if owner.get(anc) != url:
+                        break
+                    item = anc
+                items.setdefault(item, (url, []))[1].append(a)
+        order = {el: i for i, el in enumerate(self.root.iter())}
+        featured, sidebar = self._marked
+        main_parent = self._main_list_parent(list(items), featured, sidebar)
+        entries: list[ListingEntry] = []
+        seen: set[tuple[str, str]] = set()
+        for item in sorted(items, key=order.__getitem__):
+            url, anchors = items[item]
+            region = self._region(item, featured, sidebar, main_parent)
+            if (url, region) in seen:
+                continue
+            seen.add((url, region))
             entries.append(
                 ListingEntry(
                     url=url,
@@ -142,6 +139,24 @@ class ListingPage:
                 )
             )
         return entries
+
+    @staticmethod
+    def _region(
+        item: HtmlElement,
+        featured: set[HtmlElement],
+        sidebar: set[HtmlElement],
+        main_parent: HtmlElement | None,
+    ) -> str:
+        if dom.is_inside(item, featured):
+            return "featured"
+        if dom.is_inside(item, sidebar):
+            return "sidebar"
+        parent = item.getparent()
+        if main_parent is None or parent is main_parent:
+            return "main"
+        if parent is not None and parent.getparent() is main_parent:
+            return "main"
+        return "sidebar"
 
     @staticmethod
     def _main_list_parent(
