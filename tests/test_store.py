@@ -1,0 +1,582 @@
+"""Tests for humas_crawler.store: schema, migrations, article revisions, runs, errors."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from humas_crawler import store as store_module
+from humas_crawler.normalize.categories import CategoryEntry, Taxonomy
+from humas_crawler.record import content_hash
+from humas_crawler.store import SCHEMA_VERSION, Store, StoreError
+
+# design.md, "SQLite schema": these names are a public interface.
+CONTRACT_COLUMNS = {
+    "articles": {
+        "id",
+        "url",
+        "slug",
+        "title",
+        "published_at",
+        "published_date",
+        "published_precision",
+        "published_raw",
+        "category",
+        "category_slug",
+        "category_raw",
+        "dateline",
+        "body_text",
+        "photo_caption",
+        "author_codes",
+        "image_urls",
+        "content_hash",
+        "duplicate_of",
+        "first_seen_at",
+        "last_fetched_at",
+        "last_changed_at",
+        "revision",
+    },
+    "article_revisions": {
+        "article_id",
+        "revision",
+        "fetched_at",
+        "content_hash",
+        "title",
+        "body_text",
+        "published_raw",
+        "category_raw",
+        "capture_id",
+    },
+    "captures": {
+        "url",
+        "fetched_at",
+        "status",
+        "content_type",
+        "payload_digest",
+        "warc_file",
+        "warc_offset",
+        "warc_length",
+        "run_id",
+    },
+    "crawl_runs": {
+        "started_at",
+        "finished_at",
+        "mode",
+        "base_url",
+        "status",
+        "requests",
+        "articles_new",
+        "articles_changed",
+        "articles_unchanged",
+        "errors",
+        "quarantined",
+        "stats_json",
+    },
+    "quarantine": {"url", "reason", "detail", "run_id"},
+    "categories": {"slug", "label", "aliases", "known"},
+    "fetch_failures": {
+        "url",
+        "first_failed_at",
+        "last_failed_at",
+        "attempts",
+        "last_error",
+        "last_run_id",
+    },
+}
+
+T1, T2, T3 = "2026-11-27T20:08:57Z", "2026-11-28T20:08:57Z", "2026-11-29T20:08:57Z"
+
+
+def article(url: str = "https://www.kaltimprov.go.id/berita/banjir", **changes: Any) -> dict:
+    record = {
+        "url": url,
+        "slug": url.rsplit("/", 1)[-1],
+        "title": "Banjir Rendam Samarinda",
+        "published_at": "2022-06-21T22:03:32+08:00",
+        "published_date": "2022-06-21",
+        "published_precision": "second",
+        "published_raw": "21 Juni 2022 Jam 22:03:32",
+        "category": "Pemerintahan",
+        "category_slug": "pemerintahan",
+        "category_raw": "Pemerintahan",
+        "category_known": True,
+        "dateline": "Samarinda",
+        "body_text": "SAMARINDA – Hujan deras semalam.\n\nWarga mengungsi.",
+        "photo_caption": None,
+        "author_codes": "her/sul/es/hmsprov",
+        "image_urls": ["https://www.kaltimprov.go.id/images/banjir.jpg"],
+        "canonical_link": None,
+        **changes,
+    }
+    record["content_hash"] = content_hash(
+        record["title"], record["body_text"], record["published_raw"], record["category_raw"]
+    )
+    return record
+
+
+def capture(url: str = "https://www.kaltimprov.go.id/berita/banjir", **changes: Any) -> dict:
+    return {
+        "url": url,
+        "request_url": url,
+        "status": 200,
+        "content_type": "text/html; charset=utf-8",
+        "payload_digest": "sha1:AAAA",
+        "warc_file": "humas-20261127200857-1-00001.warc.gz",
+        "warc_offset": 0,
+        "warc_length": 100,
+        "warc_record_id": "<urn:uuid:1>",
+        **changes,
+    }
+
+
+@pytest.fixture
+def db_path(tmp_path: Path) -> Path:
+    return tmp_path / "data" / "humas.sqlite"
+
+
+@pytest.fixture
+def store(db_path: Path):
+    with Store.open(db_path) as opened:
+        yield opened
+
+
+def columns(store: Store, table: str) -> list[str]:
+    return [row[1] for row in store.db.execute(f"PRAGMA table_info({table})")]
+
+
+def schema_sql(store: Store) -> list[tuple]:
+    return store.db.execute("select type, name, sql from sqlite_master order by name").fetchall()
+
+
+# --- opening and schema ------------------------------------------------------------------------
+
+
+def test_schema_has_every_design_column(store: Store) -> None:
+    for table, required in CONTRACT_COLUMNS.items():
+        missing = required - set(columns(store, table))
+        assert not missing, f"{table} lacks {sorted(missing)}"
+    assert store.db.table("articles_fts").exists()
+    assert {"articles_ai", "articles_ad", "articles_au"} <= {
+        t.name for t in store.db.table("articles").triggers
+    }
+
+
+def test_open_creates_parent_dirs_wal_and_pragmas(store: Store, db_path: Path) -> None:
+    assert db_path.exists()
+    assert store.db.journal_mode == "wal"
+    assert store.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
+    assert store.db.execute("PRAGMA busy_timeout").fetchone()[0] == 10_000
+    assert store.schema_version() == SCHEMA_VERSION
+
+
+def test_indexes_exist(store: Store) -> None:
+    indexed = {tuple(index.columns): index.unique for index in store.db.table("articles").indexes}
+    for column in ("published_date", "category_slug", "content_hash", "slug"):
+        assert (column,) in indexed
+    assert indexed[("url",)] == 1
+    revision_indexes = {tuple(i.columns): i.unique for i in store.db["article_revisions"].indexes}
+    assert revision_indexes[("article_id", "revision")] == 1
+
+
+def test_reopen_is_idempotent(db_path: Path) -> None:
+    with Store.open(db_path) as first:
+        first.save_article(article(), capture=None, run_id=None, fetched_at=T1)
+        before = schema_sql(first)
+    with Store.open(db_path) as second:
+        assert schema_sql(second) == before
+        assert second.counts()["articles"] == 1
+        assert len(second.search("banjir")) == 1  # FTS not rebuilt into duplicates
+
+
+def test_migrates_a_v0_archive_missing_columns(db_path: Path) -> None:
+    db_path.parent.mkdir(parents=True)
+    conn = sqlite3.connect(db_path)
+    conn.executescript(
+        """
+        create table articles (id integer primary key, url text unique not null,
+                               title text, body_text text, content_hash text);
+        insert into articles (url, title, body_text, content_hash)
+            values ('https://www.kaltimprov.go.id/berita/lama', 'Berita Lama', 'banjir', 'x');
+        """
+    )
+    conn.close()
+    with Store.open(db_path) as store:
+        assert store.schema_version() == SCHEMA_VERSION
+        assert CONTRACT_COLUMNS["articles"] <= set(columns(store, "articles"))
+        assert "canonical_link" in columns(store, "articles")
+        assert store.get_article("https://www.kaltimprov.go.id/berita/lama")["title"] == (
+            "Berita Lama"
+        )
+        assert [row["title"] for row in store.search("banjir")] == ["Berita Lama"]
+        assert store.integrity_check() == "ok"
+        old_url = "https://www.kaltimprov.go.id/berita/lama"
+        result = store.save_article(article(old_url), capture=None, run_id=None, fetched_at=T1)
+        assert (result.outcome, result.revision) == ("changed", 2)
+
+
+def test_newer_schema_is_refused(db_path: Path) -> None:
+    Store.open(db_path).close()
+    conn = sqlite3.connect(db_path)
+    conn.execute(f"PRAGMA user_version = {SCHEMA_VERSION + 1}")
+    conn.close()
+    with pytest.raises(StoreError, match="newer"):
+        Store.open(db_path)
+
+
+def test_missing_archive_without_create_raises_and_creates_nothing(tmp_path: Path) -> None:
+    path = tmp_path / "nowhere" / "humas.sqlite"
+    for kwargs in ({"create": False}, {"readonly": True}):
+        with pytest.raises(StoreError, match="no archive at") as caught:
+            Store.open(path, **kwargs)
+        assert "\n" not in str(caught.value)
+    assert not path.parent.exists()
+
+
+def test_not_a_database_gives_one_line_store_error(tmp_path: Path) -> None:
+    path = tmp_path / "notes.sqlite"
+    path.write_text("these are my notes, not a database\n" * 100)
+    for kwargs in ({}, {"readonly": True}):
+        with pytest.raises(StoreError, match="not a SQLite database") as caught:
+            Store.open(path, **kwargs)
+        assert "\n" not in str(caught.value)
+        assert str(path) in str(caught.value)
+
+
+def test_directory_is_not_an_archive(tmp_path: Path) -> None:
+    with pytest.raises(StoreError, match="directory"):
+        Store.open(tmp_path)
+
+
+def test_readonly_reads_and_refuses_writes(db_path: Path) -> None:
+    with Store.open(db_path) as store:
+        store.save_article(article(), capture=None, run_id=None, fetched_at=T1)
+    with Store.open(db_path, readonly=True) as readonly:
+        assert readonly.counts()["articles"] == 1
+        assert readonly.known_articles() == {article()["url"]: "2022-06-21"}
+        with pytest.raises(StoreError, match="read-only"):
+            readonly.quarantine("https://x", "test", None, None)
+
+
+def test_readonly_refuses_an_empty_sqlite_file(tmp_path: Path) -> None:
+    path = tmp_path / "empty.sqlite"
+    sqlite3.connect(path).close()
+    with pytest.raises(StoreError, match="not a humas-crawler archive"):
+        Store.open(path, readonly=True)
+
+
+def test_locked_archive_gives_store_error(db_path: Path, monkeypatch) -> None:
+    monkeypatch.setattr(store_module, "BUSY_TIMEOUT_SECONDS", 0.1)
+    with Store.open(db_path) as store:
+        other = sqlite3.connect(db_path)
+        other.execute("BEGIN IMMEDIATE")
+        try:
+            with pytest.raises(StoreError, match="busy"):
+                store.quarantine("https://x", "test", None, None)
+        finally:
+            other.rollback()
+            other.close()
+
+
+def test_integrity_check_and_counts(store: Store) -> None:
+    assert store.integrity_check() == "ok"
+    assert store.counts() == dict.fromkeys(store_module.TABLES, 0)
+
+
+# --- articles ------------------------------------------------------------------------------------
+
+
+def test_new_article(store: Store) -> None:
+    run_id = store.start_run("full", "https://www.kaltimprov.go.id")
+    result = store.save_article(
+        {**article(), "not_a_column": "ignored"}, capture=capture(), run_id=run_id, fetched_at=T1
+    )
+    assert (result.outcome, result.revision, result.duplicate_of) == ("new", 1, None)
+    row = store.get_article(article()["url"])
+    assert row["id"] == result.article_id
+    assert row["image_urls"] == article()["image_urls"]
+    raw_images = store.db.execute("select image_urls from articles").fetchone()[0]
+    assert json.loads(raw_images) == article()["image_urls"]
+    assert row["category_known"] == 1
+    assert (row["first_seen_at"], row["last_fetched_at"], row["last_changed_at"]) == (T1, T1, T1)
+    assert (row["revision"], row["capture_id"]) == (1, result.capture_id)
+    stored_capture = store.db["captures"].get(result.capture_id)
+    assert stored_capture["run_id"] == run_id
+    assert stored_capture["fetched_at"] == T1
+    assert stored_capture["warc_record_id"] == "<urn:uuid:1>"
+    [revision] = store.revisions(result.article_id)
+    assert revision["revision"] == 1
+    assert revision["capture_id"] == result.capture_id
+    assert revision["content_hash"] == article()["content_hash"]
+    assert revision["published_raw"] == "21 Juni 2022 Jam 22:03:32"
+
+
+def test_unchanged_article_only_moves_fetch_time_and_capture(store: Store) -> None:
+    first = store.save_article(article(), capture=capture(), run_id=None, fetched_at=T1)
+    second = store.save_article(article(), capture=capture(), run_id=None, fetched_at=T2)
+    assert second.outcome == "unchanged"
+    assert (second.article_id, second.revision) == (first.article_id, 1)
+    assert second.capture_id != first.capture_id
+    row = store.get_article(article()["url"])
+    assert (row["first_seen_at"], row["last_fetched_at"], row["last_changed_at"]) == (T1, T2, T1)
+    assert row["capture_id"] == second.capture_id
+    assert len(store.revisions(first.article_id)) == 1
+    # A re-parse without a new capture keeps pointing at the last capture.
+    third = store.save_article(article(), capture=None, run_id=None, fetched_at=T3)
+    assert store.get_article(article()["url"])["capture_id"] == second.capture_id
+    assert third.capture_id is None
+
+
+def test_changed_article_gets_a_new_revision(store: Store) -> None:
+    first = store.save_article(article(), capture=capture(), run_id=None, fetched_at=T1)
+    edited = article(title="Banjir Surut di Samarinda", body_text="Air sudah surut.")
+    second = store.save_article(edited, capture=capture(), run_id=None, fetched_at=T2)
+    assert (second.outcome, second.revision, second.article_id) == ("changed", 2, first.article_id)
+    row = store.get_article(article()["url"])
+    assert row["title"] == "Banjir Surut di Samarinda"
+    assert row["content_hash"] == edited["content_hash"]
+    assert (row["first_seen_at"], row["last_fetched_at"], row["last_changed_at"]) == (T1, T2, T2)
+    assert row["revision"] == 2
+    revisions = store.revisions(first.article_id)
+    assert [r["revision"] for r in revisions] == [1, 2]
+    assert [r["title"] for r in revisions] == [
+        "Banjir Rendam Samarinda",
+        "Banjir Surut di Samarinda",
+    ]
+    assert [r["fetched_at"] for r in revisions] == [T1, T2]
+    assert [r["capture_id"] for r in revisions] == [first.capture_id, second.capture_id]
+
+
+def test_missing_content_hash_is_computed(store: Store) -> None:
+    record = article()
+    expected = record.pop("content_hash")
+    store.save_article(record, capture=None, run_id=None, fetched_at=T1)
+    assert store.get_article(record["url"])["content_hash"] == expected
+
+
+def test_identical_content_under_another_url_is_a_duplicate(store: Store) -> None:
+    original = store.save_article(article(), capture=None, run_id=None, fetched_at=T1)
+    other_url = "https://www.kaltimprov.go.id/detailberita/banjir"
+    copy = store.save_article(article(other_url), capture=None, run_id=None, fetched_at=T2)
+    third = store.save_article(article(other_url + "-"), capture=None, run_id=None, fetched_at=T3)
+    assert copy.duplicate_of == original.article_id
+    assert third.duplicate_of == original.article_id  # the original, never a duplicate
+    assert store.get_article(other_url)["duplicate_of"] == original.article_id
+    assert store.get_article(article()["url"])["duplicate_of"] is None
+
+
+def test_duplicates_follow_when_the_original_changes(store: Store) -> None:
+    original = store.save_article(article(), capture=None, run_id=None, fetched_at=T1)
+    url_b = "https://www.kaltimprov.go.id/berita/b"
+    url_c = "https://www.kaltimprov.go.id/berita/c"
+    b = store.save_article(article(url_b), capture=None, run_id=None, fetched_at=T1)
+    store.save_article(article(url_c), capture=None, run_id=None, fetched_at=T1)
+    store.save_article(article(body_text="Diralat."), capture=None, run_id=None, fetched_at=T2)
+    assert store.get_article(article()["url"])["duplicate_of"] is None
+    assert store.get_article(url_b)["duplicate_of"] is None
+    assert store.get_article(url_c)["duplicate_of"] == b.article_id
+    # An article edited into another one's content becomes its duplicate.
+    store.save_article(
+        article(url_b, body_text="Diralat."), capture=None, run_id=None, fetched_at=T3
+    )
+    assert store.get_article(url_b)["duplicate_of"] == original.article_id
+    assert store.get_article(url_c)["duplicate_of"] is None
+
+
+def test_fts_follows_inserts_and_edits(store: Store) -> None:
+    url = article()["url"]
+    store.save_article(article(), capture=None, run_id=None, fetched_at=T1)
+    assert [row["url"] for row in store.search("banjir")] == [url]  # from the title
+    assert [row["url"] for row in store.search("mengungsi")] == [url]  # from the body
+    edited = article(title="Hujan Deras di Samarinda", body_text="Warga kembali ke rumah.")
+    store.save_article(edited, capture=None, run_id=None, fetched_at=T2)
+    assert store.search("banjir") == []
+    assert store.search("mengungsi") == []
+    assert [row["url"] for row in store.search("kembali")] == [url]
+    assert [row["url"] for row in store.search("hujan")] == [url]
+    raw = store.db.execute(
+        "select a.url from articles_fts join articles a on a.id = articles_fts.rowid"
+        " where articles_fts match 'rumah' order by rank"
+    ).fetchall()
+    assert raw == [(url,)]
+
+
+def test_bad_search_query_is_a_store_error(store: Store) -> None:
+    with pytest.raises(StoreError):
+        store.search('banjir"')
+
+
+def test_iter_articles_filters(store: Store) -> None:
+    store.save_article(article(), capture=None, run_id=None, fetched_at=T1)
+    other = article(
+        "https://www.kaltimprov.go.id/berita/sekolah",
+        title="Sekolah Baru",
+        body_text="Gedung sekolah diresmikan.",
+        published_date="2023-01-05",
+        published_at="2023-01-05T09:00:00+08:00",
+        category="Pendidikan",
+        category_slug="pendidikan",
+    )
+    store.save_article(other, capture=None, run_id=None, fetched_at=T1)
+
+    def urls(**filters: Any) -> list[str]:
+        return [row["url"].rsplit("/", 1)[-1] for row in store.iter_articles(**filters)]
+
+    assert urls() == ["banjir", "sekolah"]
+    assert urls(since="2023-01-01") == ["sekolah"]
+    assert urls(until="2022-12-31") == ["banjir"]
+    assert urls(categories=["pendidikan"]) == ["sekolah"]
+    assert urls(categories=["PEMERINTAHAN"]) == ["banjir"]
+    assert urls(search="gedung") == ["sekolah"]
+
+
+def test_save_is_atomic(store: Store, monkeypatch) -> None:
+    def broken(*args: Any, **kwargs: Any) -> None:
+        raise RuntimeError("disk on fire")
+
+    monkeypatch.setattr(Store, "_insert_revision", broken)
+    with pytest.raises(RuntimeError, match="disk on fire"):
+        store.save_article(article(), capture=capture(), run_id=None, fetched_at=T1)
+    assert store.counts()["articles"] == 0
+    assert store.counts()["captures"] == 0
+    assert store.search("banjir") == []
+    monkeypatch.undo()
+
+    store.save_article(article(), capture=capture(), run_id=None, fetched_at=T1)
+    monkeypatch.setattr(Store, "_insert_revision", broken)
+    with pytest.raises(RuntimeError):
+        store.save_article(article(title="Lain"), capture=capture(), run_id=None, fetched_at=T2)
+    row = store.get_article(article()["url"])
+    assert (row["title"], row["revision"], row["last_fetched_at"]) == (
+        "Banjir Rendam Samarinda",
+        1,
+        T1,
+    )
+    assert store.counts()["captures"] == 1
+    assert not store.db.conn.in_transaction
+
+
+def test_record_without_url_is_refused(store: Store) -> None:
+    with pytest.raises(ValueError, match="url"):
+        store.save_article({**article(), "url": None}, capture=None, run_id=None, fetched_at=T1)
+
+
+def test_known_articles(store: Store) -> None:
+    store.save_article(article(), capture=None, run_id=None, fetched_at=T1)
+    undated = article("https://www.kaltimprov.go.id/berita/x", published_date=None)
+    store.save_article(undated, capture=None, run_id=None, fetched_at=T1)
+    assert store.known_articles() == {
+        article()["url"]: "2022-06-21",
+        "https://www.kaltimprov.go.id/berita/x": None,
+    }
+
+
+def test_record_capture(store: Store) -> None:
+    run_id = store.start_run("incremental", "https://www.kaltimprov.go.id")
+    capture_id = store.record_capture(
+        capture("https://www.kaltimprov.go.id/berita?page=2", fetched_at=T1), run_id
+    )
+    row = store.db["captures"].get(capture_id)
+    assert (row["run_id"], row["fetched_at"], row["status"]) == (run_id, T1, 200)
+
+
+def test_capture_of_an_unknown_run_violates_foreign_key(store: Store) -> None:
+    with pytest.raises(sqlite3.IntegrityError):
+        store.record_capture(capture(fetched_at=T1), run_id=999)
+
+
+# --- failures, runs, quarantine, categories ----------------------------------------------------
+
+
+def test_fetch_failures_upsert_and_clear(store: Store) -> None:
+    run_id = store.start_run("full", "https://www.kaltimprov.go.id")
+    url = "https://www.kaltimprov.go.id/berita/timeout"
+    assert store.record_failure(url, "TimeoutError", run_id, at=T1) == 1
+    assert store.record_failure(url, "HTTP 503", run_id, at=T2) == 2
+    store.record_failure("https://www.kaltimprov.go.id/berita/z", "HTTP 500", None, at=T3)
+    row = store.db["fetch_failures"].get(url)
+    assert (row["first_failed_at"], row["last_failed_at"], row["attempts"]) == (T1, T2, 2)
+    assert (row["last_error"], row["last_run_id"]) == ("HTTP 503", run_id)
+    assert store.failed_urls() == [url, "https://www.kaltimprov.go.id/berita/z"]
+    store.clear_failure(url)
+    store.clear_failure(url)  # clearing twice is fine
+    assert store.failed_urls() == ["https://www.kaltimprov.go.id/berita/z"]
+
+
+def test_run_lifecycle(store: Store) -> None:
+    run_id = store.start_run("incremental", "https://www.kaltimprov.go.id", pid=1234)
+    run = store.get_run(run_id)
+    assert (run["status"], run["pid"], run["finished_at"]) == ("running", 1234, None)
+    assert run["started_at"].endswith("Z")
+    counts = {"requests": 10, "articles_new": 3, "articles_changed": 1, "errors": 0}
+    store.finish_run(run_id, status="ok", counts=counts, stats={"humas/x": 1, "at": Path("/p")})
+    run = store.get_run(run_id)
+    assert (run["status"], run["requests"], run["articles_new"]) == ("ok", 10, 3)
+    assert run["articles_unchanged"] == 0
+    assert json.loads(run["stats_json"]) == {"humas/x": 1, "at": "/p"}
+    assert run["finished_at"] is not None
+    assert store.get_run(run_id + 1) is None
+    with pytest.raises(ValueError, match="unknown run counts"):
+        store.finish_run(run_id, status="ok", counts={"articels_new": 1}, stats={})
+    with pytest.raises(ValueError, match="status"):
+        store.finish_run(run_id, status="done", counts={}, stats={})
+
+
+def test_mark_interrupted(store: Store) -> None:
+    dead = store.start_run("full", "https://www.kaltimprov.go.id", pid=1)
+    also_dead = store.start_run("full", "https://www.kaltimprov.go.id", pid=2)
+    finished = store.start_run("full", "https://www.kaltimprov.go.id", pid=3)
+    store.finish_run(finished, status="degraded", counts={}, stats={}, message="coverage low")
+    current = store.start_run("full", "https://www.kaltimprov.go.id", pid=4)
+    assert store.mark_interrupted(exclude_run_id=current) == 2
+    for run_id in (dead, also_dead):
+        run = store.get_run(run_id)
+        assert run["status"] == "interrupted"
+        assert run["finished_at"] is None
+        assert "without finishing" in run["message"]
+    assert store.get_run(finished)["status"] == "degraded"
+    assert store.get_run(current)["status"] == "running"
+    assert [run["id"] for run in store.last_runs(2)] == [current, finished]
+    assert store.mark_interrupted() == 1
+
+
+def test_quarantine(store: Store) -> None:
+    run_id = store.start_run("full", "https://www.kaltimprov.go.id")
+    capture_id = store.record_capture(capture(fetched_at=T1), run_id)
+    row_id = store.quarantine(
+        article()["url"], "timestamp", "31 Februari 2022 Jam 10:00:00", run_id, capture_id
+    )
+    row = store.db["quarantine"].get(row_id)
+    assert (row["reason"], row["run_id"], row["capture_id"]) == ("timestamp", run_id, capture_id)
+    assert row["created_at"].endswith("Z")
+
+
+def test_categories(store: Store) -> None:
+    taxonomy = Taxonomy(
+        [
+            CategoryEntry("Pemerintahan", "pemerintahan", ("Pemerintah",)),
+            CategoryEntry("Kesehatan", "kesehatan"),
+        ]
+    )
+    store.sync_categories(taxonomy)
+    store.sync_categories(taxonomy)  # idempotent
+    store.note_category("Ekonomi Kreatif", "ekonomi-kreatif", known=False)
+    store.note_category("Kesehatan", "kesehatan", known=False)  # never downgrades
+    rows = {row["slug"]: row for row in store.categories()}
+    assert rows["pemerintahan"]["aliases"] == ["Pemerintah"]
+    assert rows["kesehatan"]["known"] == 1
+    assert rows["ekonomi-kreatif"]["known"] == 0
+    assert rows["ekonomi-kreatif"]["label"] == "Ekonomi Kreatif"
+    store.sync_categories(Taxonomy([CategoryEntry("Kesehatan", "kesehatan")]))
+    rows = {row["slug"]: row for row in store.categories()}
+    assert rows["pemerintahan"]["known"] == 0  # dropped from the taxonomy
+    assert len(rows) == 3
+
+
+def test_default_taxonomy_syncs(store: Store) -> None:
+    taxonomy = Taxonomy.default()
+    store.sync_categories(taxonomy)
+    assert store.counts()["categories"] == len(taxonomy.entries)
