@@ -193,7 +193,14 @@ class ArticlePage:
     @cached_property
     def _layout(self) -> _Layout:
         body = self._find_body()
-        title = self._find_title_element(body)
+        paragraphs = self._body_paragraphs(body) if body is not None else []
+        if paragraphs:
+            body_pos = self._order.get(paragraphs[0], 0)
+        elif body is not None:
+            body_pos = self._order.get(body, 0)
+        else:
+            body_pos = len(self._order)
+        title = self._find_title_element(body_pos)
         if title is not None and body is not None:
             region = self._common_ancestor(title, body)
         elif body is not None:
@@ -209,7 +216,6 @@ class ArticlePage:
                 keep.update(dom.ancestors(el))
         excluded = {el for el in self._noise if el not in keep}
         excluded.update(self._link_lists(region, keep))
-        paragraphs = self._body_paragraphs(body) if body is not None else []
         return _Layout(body, title, region, paragraphs, excluded)
 
     def _find_body(self) -> HtmlElement | None:
@@ -312,12 +318,12 @@ class ArticlePage:
     def _is_site_name(self, text: str) -> bool:
         return _fold(text) in {_fold(n) for n in self.profile.site_names}
 
-    def _find_title_element(self, body: HtmlElement | None) -> HtmlElement | None:
+    def _find_title_element(self, body_pos: int) -> HtmlElement | None:
+        """The element showing the title; ``body_pos`` is where the body text starts."""
         for css in self.profile.title:
             for sel in self.selector.css(css):
                 if dom.text_of(sel.root):
                     return sel.root
-        body_pos = self._order.get(body, len(self._order)) if body is not None else len(self._order)
         noise = self._noise
 
         def usable(el: HtmlElement) -> bool:

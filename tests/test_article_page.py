@@ -1,0 +1,76 @@
+"""ArticlePage beyond the fixtures: profile first, odd input, record shape."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from humas_crawler.pages import ArticlePage, ListingPage
+from humas_crawler.profile import KALTIM
+from humas_crawler.record import RECORD_FIELDS
+
+URL = "https://www.kaltimprov.go.id/berita/contoh-berita"
+BODY = "".join(
+    f"<p>SAMARINDA – Paragraf ke-{i} berisi kalimat yang cukup panjang tentang program pemerintah "
+    f"provinsi untuk masyarakat Kalimantan Timur.</p>"
+    for i in range(1, 5)
+)
+
+
+def test_record_has_every_field_in_order() -> None:
+    page = ArticlePage(URL, f"<html><body><h1>Judul</h1>{BODY}</body></html>")
+    assert tuple(page.to_item()) == RECORD_FIELDS
+
+
+def test_site_profile_selectors_are_tried_before_semantic_rules() -> None:
+    html = (
+        "<html><body><h1>Judul Semantik</h1><div class='judul-khusus'>Judul Profil</div>"
+        f"<div class='isi'>{BODY}</div></body></html>"
+    )
+    assert ArticlePage(URL, html).title == "Judul Semantik"
+    profile = dataclasses.replace(KALTIM, title=(".judul-khusus",))
+    assert ArticlePage(URL, html, profile=profile).title == "Judul Profil"
+
+
+def test_timestamp_and_category_come_from_the_article_not_the_sidebar() -> None:
+    sidebar = "".join(
+        f"<li><a href='/berita/lain-{i}'>Berita lain {i}</a> <span>0{i} Januari 2014 Jam 00:00:00</span>"
+        " <span>Kesehatan</span></li>"
+        for i in range(1, 6)
+    )
+    html = (
+        f"<html><body><div class='kiri'><ul>{sidebar}</ul></div><div class='kanan'>"
+        "<h2>Judul Berita</h2><div>21 Juni 2022 Jam 22:03:32 | <a href='/kategori/sosial'>Sosial</a>"
+        f"</div>{BODY}</div><div class='bawah'><ul>{sidebar}</ul></div></body></html>"
+    )
+    item = ArticlePage(URL, html).to_item()
+    assert item["published_at"] == "2022-06-21T22:03:32+08:00"
+    assert item["category"] == "Sosial"
+    assert item["title"] == "Judul Berita"
+    assert "Berita lain" not in item["body_text"]
+
+
+def test_impossible_timestamp_keeps_raw_and_warns() -> None:
+    html = f"<html><body><h1>Judul</h1><p>31 Februari 2022 Jam 10:00:00</p>{BODY}</body></html>"
+    page = ArticlePage(URL, html)
+    assert page.published_raw == "31 Februari 2022 Jam 10:00:00"
+    assert page.to_item()["published_at"] is None
+    assert any("not a valid time" in w for w in page.warnings())
+
+
+@pytest.mark.parametrize(
+    "html", ["", "<html></html>", "<p>", "\x00\x01", "<html><body>" + "<div>" * 500 + "x</body>"]
+)
+def test_degenerate_pages_give_empty_records_not_errors(html: str) -> None:
+    item = ArticlePage(URL, html or " ").to_item()
+    assert item["url"] == URL
+    assert ListingPage(URL, html or " ").to_item()["entries"] == []
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.text(max_size=300))
+def test_any_text_extracts_without_raising(text: str) -> None:
+    ArticlePage(URL, f"<html><body><h1>{text}</h1><p>{text}</p></body></html>").to_item()
