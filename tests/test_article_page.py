@@ -37,14 +37,15 @@ def test_site_profile_selectors_are_tried_before_semantic_rules() -> None:
 
 def test_timestamp_and_category_come_from_the_article_not_the_sidebar() -> None:
     sidebar = "".join(
-        f"<li><a href='/berita/lain-{i}'>Berita lain {i}</a> <span>0{i} Januari 2014 Jam 00:00:00</span>"
-        " <span>Kesehatan</span></li>"
+        f"<li><a href='/berita/lain-{i}'>Berita lain {i}</a>"
+        f" <span>0{i} Januari 2014 Jam 00:00:00</span> <span>Kesehatan</span></li>"
         for i in range(1, 6)
     )
     html = (
         f"<html><body><div class='kiri'><ul>{sidebar}</ul></div><div class='kanan'>"
-        "<h2>Judul Berita</h2><div>21 Juni 2022 Jam 22:03:32 | <a href='/kategori/sosial'>Sosial</a>"
-        f"</div>{BODY}</div><div class='bawah'><ul>{sidebar}</ul></div></body></html>"
+        "<h2>Judul Berita</h2><div>21 Juni 2022 Jam 22:03:32 | "
+        f"<a href='/kategori/sosial'>Sosial</a></div>{BODY}</div>"
+        f"<div class='bawah'><ul>{sidebar}</ul></div></body></html>"
     )
     item = ArticlePage(URL, html).to_item()
     assert item["published_at"] == "2022-06-21T22:03:32+08:00"
