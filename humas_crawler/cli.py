@@ -10,6 +10,7 @@ from pathlib import Path
 import click
 
 from humas_crawler import __version__
+from humas_crawler.archive import default_db_path
 from humas_crawler.fixturecases import KINDS, extract, guess_kind, save_case
 from humas_crawler.normalize import DEFAULT_BASE_URL, Site
 from humas_crawler.pages import ArticlePage, ListingPage
@@ -167,6 +168,157 @@ def save_fixture(
     except FileExistsError as exc:
         raise click.ClickException(str(exc)) from exc
     click.echo(f"saved {case.path}: now check {case.path / 'expected.json'} by hand")
+
+
+def _db_option(function):
+    return click.option(
+        "--db",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=default_db_path,
+        show_default="data/humas.sqlite or $HUMAS_DB",
+        help="The SQLite archive.",
+    )(function)
+
+
+@main.command()
+@_db_option
+@click.option(
+    "--base-url", default=DEFAULT_BASE_URL, show_default=True, help="The site (or a replica)."
+)
+@click.option(
+    "--mode",
+    type=click.Choice(["incremental", "full"]),
+    default="incremental",
+    show_default=True,
+    help="incremental: new articles, failures and recent ones; full: fetch every article again.",
+)
+@click.option(
+    "--revisit-days",
+    type=click.IntRange(min=0),
+    default=7,
+    show_default=True,
+    help="In incremental mode, refetch archived articles published this many days back.",
+)
+@click.option(
+    "--max-articles", type=click.IntRange(min=1), help="Fetch at most this many articles."
+)
+@click.option(
+    "--delay",
+    type=click.FloatRange(min=0),
+    default=1.0,
+    show_default=True,
+    help="Seconds between requests.",
+)
+@click.option(
+    "--concurrency",
+    type=click.IntRange(min=1),
+    default=2,
+    show_default=True,
+    help="Parallel requests.",
+)
+@click.option(
+    "--jobdir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Keep the crawl's queue here so an interrupted crawl resumes (Scrapy JOBDIR).",
+)
+@click.option(
+    "--warc-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path("data/warc"),
+    show_default=True,
+    help="Where WARC files go.",
+)
+@click.option(
+    "--log-level",
+    type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"]),
+    default="INFO",
+    show_default=True,
+)
+def crawl(
+    db: Path,
+    base_url: str,
+    mode: str,
+    revisit_days: int,
+    max_articles: int | None,
+    delay: float,
+    concurrency: int,
+    jobdir: Path | None,
+    warc_dir: Path,
+    log_level: str,
+) -> None:
+    """Crawl the site into the archive and print a summary.
+
+    Exit codes: 0 ok; 1 failed (or interrupted); 2 another crawl holds the lock on the
+    archive; 3 finished but degraded (field coverage or error rate below thresholds).
+
+    \b
+    Examples:
+        humas-crawler crawl
+        humas-crawler crawl --base-url http://127.0.0.1:8123 --delay 0 --concurrency 8
+    """
+    from humas_crawler.crawl import CrawlOptions, run_crawl
+
+    try:
+        Site.from_base_url(base_url)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--base-url") from exc
+    outcome = run_crawl(
+        CrawlOptions(
+            db=db,
+            base_url=base_url,
+            mode=mode,
+            revisit_days=revisit_days,
+            max_articles=max_articles,
+            delay=delay,
+            concurrency=concurrency,
+            jobdir=jobdir,
+            warc_dir=warc_dir,
+            log_level=log_level,
+        )
+    )
+    click.echo(_summary(outcome), err=outcome.exit_code != 0)
+    sys.exit(outcome.exit_code)
+
+
+def _summary(outcome) -> str:
+    lines = []
+    run = outcome.run
+    if run:
+        lines.append(
+            f"run {run['id']} {outcome.status}: {run['requests']} requests, "
+            f"{run['articles_new']} new, "
+            f"{run['articles_changed']} changed, {run['articles_unchanged']} unchanged, "
+            f"{run['errors']} errors, {run['quarantined']} quarantined"
+        )
+        coverage = {
+            k.split("/")[-1]: v for k, v in outcome.stats.items() if k.startswith("humas/coverage/")
+        }
+        if coverage:
+            lines.append("coverage: " + ", ".join(f"{k} {v:.0%}" for k, v in coverage.items()))
+    else:
+        lines.append(f"crawl {outcome.status}")
+    lines.extend(f"{outcome.status}: {problem}" for problem in outcome.problems)
+    return "\n".join(lines)
+
+
+@main.command()
+@click.option("--port", type=click.IntRange(min=0, max=65535), default=8123, show_default=True)
+@click.option("--articles", type=click.IntRange(min=1), default=200, show_default=True)
+@click.option("--seed", type=int, default=0, show_default=True, help="Seed of the generated site.")
+@click.option(
+    "--sitemap/--no-sitemap", default=False, show_default=True, help="Offer /sitemap.xml."
+)
+def replica(port: int, articles: int, seed: int, sitemap: bool) -> None:
+    """Serve a generated offline replica of the site on 127.0.0.1 (for demos, tests, benchmarks).
+
+    \b
+    Example:
+        humas-crawler replica --port 8123 --articles 500 &
+        humas-crawler crawl --base-url http://127.0.0.1:8123 --db /tmp/demo.sqlite --delay 0
+    """
+    from humas_crawler.replica.server import serve_forever
+
+    serve_forever(port, articles, seed=seed, sitemap=sitemap)
 
 
 if __name__ == "__main__":  # pragma: no cover

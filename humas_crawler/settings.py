@@ -2,19 +2,59 @@
 
 from __future__ import annotations
 
-from humas_crawler.sources import USER_AGENT
+import os
+
+from humas_crawler.sources import USER_AGENT as _USER_AGENT
 
 BOT_NAME = "humas_crawler"
 SPIDER_MODULES = ["humas_crawler.spiders"]
 NEWSPIDER_MODULE = "humas_crawler.spiders"
 
-# Politeness defaults (design.md): robots.txt, an honest User-Agent, 1 s delay, 2 per domain.
-USER_AGENT = USER_AGENT
+# Politeness defaults (design.md): robots.txt, an honest User-Agent, 1 s delay, 2 per domain,
+# AutoThrottle, retries with back-off, no responses above 20 MB, no other hosts.
+USER_AGENT = _USER_AGENT
 ROBOTSTXT_OBEY = True
 DOWNLOAD_DELAY = 1.0
+CONCURRENT_REQUESTS = 16
 CONCURRENT_REQUESTS_PER_DOMAIN = 2
 AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 1.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+DOWNLOAD_TIMEOUT = 60
 DOWNLOAD_MAXSIZE = 20 * 1024 * 1024
-REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
-TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+RETRY_ENABLED = True
+RETRY_TIMES = 3
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"
+
+DOWNLOADER_MIDDLEWARES = {
+    # Next to the downloader: sees raw bodies, redirects and retried responses.
+    "humas_crawler.middlewares.WarcCaptureMiddleware": 950,
+}
+ITEM_PIPELINES = {
+    "humas_crawler.pipelines.ArchivePipeline": 300,
+    "humas_crawler.pipelines.CoveragePipeline": 400,
+}
+EXTENSIONS = {
+    "humas_crawler.extensions.RunRecorder": 100,
+    "humas_crawler.extensions.Progress": 500,
+    # Our Progress extension reports instead.
+    "scrapy.extensions.logstats.LogStats": None,
+}
+
+# The archive (see README, "Settings").
+HUMAS_DB = os.environ.get("HUMAS_DB", "data/humas.sqlite")
+HUMAS_WARC_DIR = "data/warc"
+HUMAS_WARC_MAX_BYTES = 100 * 1024 * 1024
+HUMAS_WARC_FSYNC = True
+# Monitoring thresholds: below them a run is `degraded` (exit code 3).
+HUMAS_MIN_COVERAGE_TITLE = 0.95
+HUMAS_MIN_COVERAGE_PUBLISHED_AT = 0.90
+HUMAS_MIN_COVERAGE_CATEGORY = 0.80
+HUMAS_MIN_COVERAGE_BODY_TEXT = 0.95
+HUMAS_MAX_ERROR_RATE = 0.10
+HUMAS_MONITOR_MIN_ARTICLES = 5
+HUMAS_PROGRESS_INTERVAL = 30.0

@@ -532,6 +532,15 @@ class Store:
         return dict(self.db.execute("select url, published_date from articles").fetchall())
 
     @_user_errors
+    def redirects(self) -> list[tuple[str, str]]:
+        """(first requested URL, final URL) of every archived 200 response reached by redirect."""
+        rows = self.db.execute(
+            "select distinct request_url, url from captures"
+            " where status = 200 and request_url is not null and request_url != url"
+        )
+        return [(a, b) for a, b in rows.fetchall()]
+
+    @_user_errors
     def iter_articles(
         self,
         *,

@@ -73,12 +73,16 @@ class WarcWriter:
         max_bytes: int = DEFAULT_MAX_BYTES,
         prefix: str = "humas",
         warcinfo: Mapping[str, str] | None = None,
+        fsync: bool = True,
     ) -> None:
         if max_bytes <= 0:
             raise ValueError(f"max_bytes must be positive, not {max_bytes}")
         self.directory = Path(directory)
         self.max_bytes = max_bytes
         self.prefix = prefix
+        # fsync guards against power loss; a killed process loses nothing once the data is
+        # flushed to the OS, so crawls that value speed over that may turn it off.
+        self.fsync = fsync
         self.extra_warcinfo = dict(warcinfo or {})
         self.files: list[str] = []  # names of the files this writer created, in order
         self._seq = 0
@@ -150,7 +154,8 @@ class WarcWriter:
         # Durable before the caller records the location in the database: a crash can then
         # leave at most a truncated record at the end of the file, never a dangling pointer.
         fh.flush()
-        os.fsync(fh.fileno())
+        if self.fsync:
+            os.fsync(fh.fileno())
         return CaptureLocation(
             warc_file=name,
             warc_offset=offset,

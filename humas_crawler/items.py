@@ -1,0 +1,35 @@
+"""What the spider hands to the pipelines."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+
+@dataclass
+class ArticleItem:
+    """One extracted article, with the capture of the response it came from."""
+
+    record: dict[str, Any]
+    fetched_at: str  # UTC ISO 8601
+    capture: dict[str, Any] | None = None
+    warnings: list[str] = field(default_factory=list)
+    timestamp_error: str | None = None
+
+
+@dataclass
+class QuarantineItem:
+    """A page that could not become an article, with the reason and its capture."""
+
+    url: str
+    reason: str
+    detail: str
+    capture: dict[str, Any] | None = None
+
+
+@dataclass
+class FetchFailedItem:
+    """An article URL that could not be fetched (network error, 5xx after retries)."""
+
+    url: str
+    error: str

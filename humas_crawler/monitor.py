@@ -1,0 +1,88 @@
+"""Run health: field coverage and error rate against thresholds -> ok or degraded."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+
+MONITORED_FIELDS = ("title", "published_at", "category", "body_text")
+# Defaults of the HUMAS_MIN_COVERAGE_<FIELD> settings (share of extracted articles that must have
+# the field) and of HUMAS_MAX_ERROR_RATE (failed fetches per request).
+DEFAULT_THRESHOLDS = {
+    "title": 0.95,
+    "published_at": 0.90,
+    "category": 0.80,
+    "body_text": 0.95,
+}
+DEFAULT_MAX_ERROR_RATE = 0.10
+# Below this many extracted articles the coverage alarm stays quiet (too few to judge), except
+# for zero articles from fetched article pages, which is always degraded.
+DEFAULT_MIN_SAMPLE = 5
+
+
+@dataclass
+class Coverage:
+    """How many extracted articles had each monitored field."""
+
+    articles: int = 0
+    present: dict[str, int] = field(default_factory=lambda: dict.fromkeys(MONITORED_FIELDS, 0))
+
+    @classmethod
+    def of(cls, crawler: Crawler) -> Coverage:
+        coverage = getattr(crawler, "_humas_coverage", None)
+        if coverage is None:
+            coverage = cls()
+            crawler._humas_coverage = coverage  # type: ignore[attr-defined]
+        return coverage
+
+    def add(self, record: dict[str, Any]) -> None:
+        self.articles += 1
+        for name in MONITORED_FIELDS:
+            if record.get(name):
+                self.present[name] += 1
+
+    def ratio(self, name: str) -> float:
+        return self.present[name] / self.articles if self.articles else 0.0
+
+
+@dataclass(frozen=True)
+class Verdict:
+    status: str  # ok | degraded
+    problems: tuple[str, ...]
+
+
+def evaluate(
+    coverage: Coverage,
+    *,
+    article_pages: int,
+    requests: int,
+    errors: int,
+    thresholds: dict[str, float] | None = None,
+    max_error_rate: float = DEFAULT_MAX_ERROR_RATE,
+    min_sample: int = DEFAULT_MIN_SAMPLE,
+) -> Verdict:
+    """Judge a finished run. `article_pages` is how many article pages were fetched."""
+    thresholds = {**DEFAULT_THRESHOLDS, **(thresholds or {})}
+    problems: list[str] = []
+    if article_pages > 0 and coverage.articles == 0:
+        problems.append(
+            f"no article extracted from {article_pages} fetched article pages: the site's markup "
+            "has probably changed (see humas_crawler/profile.py)"
+        )
+    elif coverage.articles >= min_sample:
+        for name in MONITORED_FIELDS:
+            ratio = coverage.ratio(name)
+            if ratio < thresholds[name]:
+                problems.append(
+                    f"{name} found in {coverage.present[name]} of {coverage.articles} articles "
+                    f"({ratio:.0%}), below the {thresholds[name]:.0%} threshold"
+                )
+    if requests > 0 and errors / requests > max_error_rate:
+        problems.append(
+            f"{errors} of {requests} requests failed ({errors / requests:.0%}), above the "
+            f"{max_error_rate:.0%} error threshold"
+        )
+    return Verdict("degraded" if problems else "ok", tuple(problems))

@@ -1,0 +1,80 @@
+"""Item pipelines: one job each."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from scrapy.crawler import Crawler
+
+from humas_crawler.archive import Archive
+from humas_crawler.items import ArticleItem, FetchFailedItem, QuarantineItem
+from humas_crawler.monitor import Coverage
+
+logger = logging.getLogger(__name__)
+
+
+class ArchivePipeline:
+    """Store articles (with their capture, in one transaction), quarantines and fetch failures."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        self.archive = Archive.of(crawler)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> ArchivePipeline:
+        return cls(crawler)
+
+    def process_item(self, item: Any) -> Any:
+        store = self.archive.store
+        run_id = self.archive.run_id
+        stats = self.crawler.stats
+        if store is None:
+            raise RuntimeError("the archive is not open (is the RunRecorder extension enabled?)")
+        if isinstance(item, ArticleItem):
+            result = store.save_article(
+                item.record, capture=item.capture, run_id=run_id, fetched_at=item.fetched_at
+            )
+            stats.inc_value(f"humas/article_{result.outcome}")
+            if result.duplicate_of is not None and result.outcome == "new":
+                stats.inc_value("humas/article_duplicate")
+            store.clear_failure(item.record["url"])
+            if item.timestamp_error:
+                # design.md: an impossible timestamp is quarantined and the article still kept.
+                store.quarantine(
+                    item.record["url"],
+                    "bad-timestamp",
+                    f"{item.record.get('published_raw')!r}: {item.timestamp_error}",
+                    run_id,
+                    result.capture_id,
+                )
+                stats.inc_value("humas/quarantined")
+            if item.record.get("category") and not item.record.get("category_known"):
+                store.note_category(item.record["category"], item.record["category_slug"], False)
+                stats.inc_value("humas/category_unknown")
+        elif isinstance(item, QuarantineItem):
+            capture_id = store.record_capture(item.capture, run_id) if item.capture else None
+            store.quarantine(item.url, item.reason, item.detail, run_id, capture_id)
+            stats.inc_value("humas/quarantined")
+        elif isinstance(item, FetchFailedItem):
+            store.record_failure(item.url, item.error, run_id)
+            stats.inc_value("humas/fetch_failed")
+        return item
+
+
+class CoveragePipeline:
+    """Count how many extracted articles have each monitored field (for the degraded alarm)."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.coverage = Coverage.of(crawler)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> CoveragePipeline:
+        return cls(crawler)
+
+    def process_item(self, item: Any) -> Any:
+        if isinstance(item, ArticleItem):
+            self.coverage.add(item.record)
+        elif isinstance(item, QuarantineItem) and item.reason == "extraction-error":
+            self.coverage.add({})
+        return item

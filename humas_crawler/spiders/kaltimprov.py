@@ -1,0 +1,241 @@
+"""The `kaltimprov` spider: discovery and scheduling; extraction lives in humas_crawler.pages."""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import AsyncIterator, Iterator
+from datetime import UTC, datetime
+from typing import Any
+from zoneinfo import ZoneInfo
+
+from scrapy import Request, Spider
+from scrapy.http import Response, TextResponse
+from scrapy.spidermiddlewares.httperror import HttpError
+from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
+from twisted.python.failure import Failure
+
+from humas_crawler.archive import Archive
+from humas_crawler.frontier import MODES, Frontier
+from humas_crawler.items import ArticleItem, FetchFailedItem, QuarantineItem
+from humas_crawler.middlewares import CAPTURE, DEFER_CAPTURE
+from humas_crawler.normalize import DEFAULT_BASE_URL, Site
+from humas_crawler.pages import ArticlePage, ListingPage
+from humas_crawler.store import utc_timestamp
+
+logger = logging.getLogger(__name__)
+
+WITA = ZoneInfo("Asia/Makassar")
+LISTING_PATH = "/berita"
+ARTICLE_PRIORITY = 10  # articles before more listing pages: keeps the queue short
+
+
+class KaltimprovSpider(Spider):
+    """Crawl kaltimprov.go.id (or a replica at `base_url`) into the archive.
+
+    Routes: the main listing and its pagination, category listings, sitemaps that robots.txt or
+    /sitemap.xml offer, and every article link on every fetched page. Which articles and
+    listing pages are fetched is the Frontier's call (incremental by default).
+    """
+
+    name = "kaltimprov"
+
+    def __init__(
+        self,
+        base_url: str = DEFAULT_BASE_URL,
+        mode: str = "incremental",
+        revisit_days: int | str = 7,
+        max_articles: int | str | None = None,
+        *args: Any,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        if mode not in MODES:
+            raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
+        self.site = Site.from_base_url(base_url)
+        self.base_url = self.site.base_url
+        self.mode = mode
+        self.revisit_days = int(revisit_days)
+        self.max_articles = int(max_articles) if max_articles not in (None, "") else None
+        self.allowed_domains = [self.site.hostname.removeprefix("www.")]
+        self.frontier: Frontier | None = None
+        self._listing_seen: dict[str, set[str]] = {}
+
+    # ----- start --------------------------------------------------------------------------
+
+    def _make_frontier(self) -> Frontier:
+        archive = Archive.of(self.crawler)
+        store = archive.store
+        assert store is not None, "the RunRecorder extension opens the archive"
+        return Frontier(
+            mode=self.mode,
+            known=store.known_articles(),
+            failed=set(store.failed_urls()),
+            aliases=self._aliases(store.redirects()),
+            revisit_days=self.revisit_days,
+            today=datetime.now(WITA).date(),
+            max_articles=self.max_articles,
+            deep_listings=archive.deep_listings,
+        )
+
+    def _aliases(self, redirects: list[tuple[str, str]]) -> dict[str, str]:
+        aliases = {}
+        for first, final in redirects:
+            a, b = self.site.canonicalize(first), self.site.canonicalize(final)
+            if a and b and a != b:
+                aliases[a] = b
+        return aliases
+
+    async def start(self) -> AsyncIterator[Request]:
+        self.frontier = self._make_frontier()
+        base = self.base_url
+        yield Request(
+            f"{base}/robots.txt",
+            callback=self.parse_robots,
+            errback=self.optional_failed,
+            meta={"dont_obey_robotstxt": True},
+            priority=100,
+        )
+        yield Request(
+            f"{base}/sitemap.xml", callback=self.parse_sitemap, errback=self.optional_failed
+        )
+        yield self._listing_request(f"{base}{LISTING_PATH}")
+        for url in sorted(self.frontier.failed):
+            request = self._article_request(url)
+            if request is not None:
+                yield request
+
+    # ----- requests -----------------------------------------------------------------------
+
+    def _listing_request(self, url: str) -> Request:
+        return Request(url, callback=self.parse_listing, errback=self.listing_failed)
+
+    def _article_request(self, url: str) -> Request | None:
+        assert self.frontier is not None
+        if not self.frontier.take_article(url):
+            return None
+        self.crawler.stats.inc_value("humas/article_requested")
+        return Request(
+            url,
+            callback=self.parse_article,
+            errback=self.article_failed,
+            meta={DEFER_CAPTURE: True},
+            priority=ARTICLE_PRIORITY,
+        )
+
+    def _articles_from(self, page: ListingPage) -> Iterator[Request]:
+        for entry in page.entries:
+            request = self._article_request(entry.url)
+            if request is not None:
+                yield request
+
+    def _categories_from(self, page: ListingPage) -> Iterator[Request]:
+        for url in page.category_urls:
+            yield self._listing_request(url)
+
+    # ----- callbacks ----------------------------------------------------------------------
+
+    def parse_robots(self, response: Response) -> Iterator[Request]:
+        text = (
+            response.text if isinstance(response, TextResponse) else response.body.decode("latin-1")
+        )
+        for url in sitemap_urls_from_robots(text, base_url=response.url):
+            canonical = self.site.canonicalize(url)
+            if canonical and self.site.is_on_site(canonical):
+                yield Request(canonical, callback=self.parse_sitemap, errback=self.optional_failed)
+
+    def parse_sitemap(self, response: Response) -> Iterator[Request]:
+        try:
+            sitemap = Sitemap(response.body)
+        except ValueError as exc:  # lxml: not XML at all
+            logger.info("%s is not a sitemap (%s)", response.url, exc)
+            return
+        for entry in sitemap:
+            loc = self.site.canonicalize(entry.get("loc"))
+            if not loc or not self.site.is_on_site(loc):
+                continue
+            if sitemap.type == "sitemapindex":
+                yield Request(loc, callback=self.parse_sitemap, errback=self.optional_failed)
+            elif self.site.is_article_url(loc):
+                request = self._article_request(loc)
+                if request is not None:
+                    yield request
+
+    def parse_listing(self, response: Response) -> Iterator[Request]:
+        assert self.frontier is not None
+        self.crawler.stats.inc_value("humas/listing_pages")
+        page = ListingPage(response.url, response.selector, site=self.site)
+        yield from self._articles_from(page)
+        yield from self._categories_from(page)
+        key = ListingPage._listing_base(page.current_url)
+        earlier = self._listing_seen.setdefault(key, set())
+        if page.next_page_url and self.frontier.follow_next_page(page.entries, earlier):
+            yield self._listing_request(page.next_page_url)
+        elif page.next_page_url:
+            self.crawler.stats.inc_value("humas/listing_stopped_early")
+
+    def parse_article(self, response: Response) -> Iterator[Any]:
+        capture = response.meta.get(CAPTURE)
+        url = self.site.canonicalize(response.url) or response.url
+        if not isinstance(response, TextResponse):
+            yield QuarantineItem(
+                url, "not-html", f"content type {response.headers.get('Content-Type')!r}", capture
+            )
+            return
+        fetched = datetime.now(UTC)
+        if not self.site.is_article_url(url):
+            yield QuarantineItem(
+                url, "not-an-article", f"{response.request.url} led to {response.url}", capture
+            )
+            return
+        article = ArticlePage(response.url, response.selector, site=self.site, now=fetched)
+        try:
+            record = article.to_item()
+        except Exception as exc:  # one bad page must never stop a long crawl: quarantine it
+            logger.exception("extraction failed on %s", url)
+            yield QuarantineItem(url, "extraction-error", f"{type(exc).__name__}: {exc}", capture)
+            return
+        yield ArticleItem(
+            record=record,
+            fetched_at=utc_timestamp(fetched),
+            capture=capture,
+            warnings=article.warnings(),
+            timestamp_error=article.timestamp.error,
+        )
+        # Sidebars, related lists and menus of article pages are routes to more articles.
+        links = ListingPage(response.url, response.selector, site=self.site)
+        yield from self._articles_from(links)
+        yield from self._categories_from(links)
+
+    # ----- errors -------------------------------------------------------------------------
+
+    def article_failed(self, failure: Failure) -> Iterator[Any]:
+        request = failure.request  # type: ignore[attr-defined]
+        url = self.site.canonicalize(request.url) or request.url
+        if failure.check(HttpError):
+            response = failure.value.response
+            if response.status in (404, 410):
+                # Gone for good: quarantined with its reason, not retried every run.
+                yield QuarantineItem(
+                    url, f"http-{response.status}", f"{request.url} answered {response.status}"
+                )
+                return
+            error = f"HTTP {response.status}"
+        else:
+            error = f"{failure.type.__name__}: {failure.getErrorMessage()}"
+        self.crawler.stats.inc_value("humas/fetch_error")
+        logger.warning("could not fetch %s (%s); it will be retried next run", url, error)
+        yield FetchFailedItem(url, error)
+
+    def listing_failed(self, failure: Failure) -> None:
+        request = failure.request  # type: ignore[attr-defined]
+        if failure.check(HttpError) and failure.value.response.status in (404, 410):
+            # A dead menu link is the site's problem, not a failed fetch: noted, not alarmed.
+            self.crawler.stats.inc_value("humas/listing_missing")
+            logger.info("listing %s answered %s", request.url, failure.value.response.status)
+            return
+        self.crawler.stats.inc_value("humas/listing_error")
+        logger.warning("could not fetch listing %s: %s", request.url, failure.getErrorMessage())
+
+    def optional_failed(self, failure: Failure) -> None:
+        request = failure.request  # type: ignore[attr-defined]
+        logger.debug("optional %s not available: %s", request.url, failure.getErrorMessage())
