@@ -88,6 +88,10 @@ class Site:
         """
         if not isinstance(url, str) or not url.strip():
             return None
+        # Pages repeat the same links (menus, sidebars) on every page: canonicalize each once.
+        return _canonicalize_cached(self, url, base)
+
+    def _canonicalize(self, url: str, base: str | None) -> str | None:
         try:
             absolute = urljoin(base or self.base_url + "/", url.strip())
         except ValueError:  # e.g. an unclosed `[` of an IPv6 host
@@ -112,6 +116,11 @@ class Site:
 
     def article_slug(self, url: str | None) -> str | None:
         """`<slug>` of an on-site `/berita/<slug>` or `/detailberita/<slug>` URL, else None."""
+        if not isinstance(url, str):
+            return None
+        return _article_slug_cached(self, url)
+
+    def _article_slug(self, url: str) -> str | None:
         canonical = self.canonicalize(url)
         if canonical is None or not self.is_on_site(canonical):
             return None
@@ -147,6 +156,16 @@ def _drop_tracking_params(url: str) -> str:
         return url
     # unique=False: a repeated real parameter (`?id=1&id=2`) stays as it is.
     return url_query_cleaner(url, tracking, remove=True, unique=False)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _canonicalize_cached(site: Site, url: str, base: str | None) -> str | None:
+    return site._canonicalize(url, base)
+
+
+@functools.lru_cache(maxsize=1 << 16)
+def _article_slug_cached(site: Site, url: str) -> str | None:
+    return site._article_slug(url)
 
 
 @functools.lru_cache(maxsize=8)

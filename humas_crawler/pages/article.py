@@ -10,6 +10,7 @@ from functools import cached_property
 from typing import Any
 from urllib.parse import urljoin
 
+from lxml import etree
 from lxml.html import HtmlElement
 from parsel import Selector
 from w3lib.url import safe_url_string
@@ -37,6 +38,8 @@ _ARTICLE_TYPES = {
     "AnalysisNewsArticle",
 }
 _TITLE_WORDS = {"title", "judul", "headline", "entry", "heading"}
+_TITLE_TAGS = frozenset({*dom.HEADINGS, "b", "strong", "font", "td", "div", "span", "a", "p"})
+_TEXT_CONTAINS = etree.XPath("//body//*[contains(normalize-space(.), $probe)]")
 _GENERIC_CRUMBS = {
     "home",
     "beranda",
@@ -149,12 +152,24 @@ class ArticlePage:
                 return obj
         return {}
 
+    @cached_property
+    def _metas(self) -> dict[str, str]:
+        """`<meta>` values by property, name or itemprop (first one wins)."""
+        found: dict[str, str] = {}
+        for meta in self.root.iter("meta"):
+            content = clean_text(meta.get("content"))
+            if not content:
+                continue
+            for attr in ("property", "name", "itemprop"):
+                key = meta.get(attr)
+                if key:
+                    found.setdefault(key.strip(), content)
+        return found
+
     def _meta(self, *names: str) -> str | None:
         for name in names:
-            for attr in ("property", "name", "itemprop"):
-                value = self.selector.xpath(f"//meta[@{attr}=$n]/@content", n=name).get()
-                if value and value.strip():
-                    return clean_text(value)
+            if name in self._metas:
+                return self._metas[name]
         return None
 
     @cached_property
@@ -167,7 +182,7 @@ class ArticlePage:
         """Blocks that never hold article content: sidebars, share bars, comments, menus."""
         noise: set[HtmlElement] = set()
         for css in self.profile.sidebar:
-            noise.update(s.root for s in self.selector.css(css))
+            noise.update(dom.select(self.root, css))
         for el in self.root.iter():
             if not isinstance(el.tag, str):
                 continue
@@ -220,12 +235,12 @@ class ArticlePage:
 
     def _find_body(self) -> HtmlElement | None:
         for css in self.profile.body:
-            for sel in self.selector.css(css):
-                if len(dom.text_of(sel.root)) >= 200:
-                    return sel.root
-        for sel in self.selector.css("[itemprop=articleBody]"):
-            if dom.text_of(sel.root):
-                return sel.root
+            for found in dom.select(self.root, css):
+                if len(dom.text_of(found)) >= 200:
+                    return found
+        for found in dom.select(self.root, "[itemprop=articleBody]"):
+            if dom.text_of(found):
+                return found
         best = self._best_text_block(self._noise)
         if best is None:
             # Everything sat inside blocks with noise-like names; score them too.
@@ -321,9 +336,9 @@ class ArticlePage:
     def _find_title_element(self, body_pos: int) -> HtmlElement | None:
         """The element showing the title; ``body_pos`` is where the body text starts."""
         for css in self.profile.title:
-            for sel in self.selector.css(css):
-                if dom.text_of(sel.root):
-                    return sel.root
+            for found in dom.select(self.root, css):
+                if dom.text_of(found):
+                    return found
         noise = self._noise
 
         def usable(el: HtmlElement) -> bool:
@@ -338,16 +353,24 @@ class ArticlePage:
             return after[0] if after else None
 
         # 1. The visible element whose text is the title the page declares.
-        declared = {_fold(t) for t in self._title_candidates()}
+        candidates = self._title_candidates()
+        declared = {_fold(t) for t in candidates}
         if declared:
+            # Elements whose whole text contains a declared title's first words (libxml2 does
+            # this scan in C), then the exact, case- and whitespace-folded comparison.
+            probes = {" ".join(t.split()[:3]) for t in candidates}
+            rough = set()
+            for probe in probes:
+                rough.update(_TEXT_CONTAINS(self.root, probe=probe))
+            longest = max(len(t) for t in declared) + 20
             matches = [
                 el
-                for el in self.root.iter()
-                if isinstance(el.tag, str)
-                and dom.tag(el)
-                in (*dom.HEADINGS, "b", "strong", "font", "td", "div", "span", "a", "p")
-                and _fold(dom.text_of(el)) in declared
+                for el in rough
+                if isinstance(el, HtmlElement)
+                and dom.tag(el) in _TITLE_TAGS
+                and _fold(dom.text_of(el, longest)) in declared
             ]
+            matches.sort(key=lambda e: self._order.get(e, 0))
             # The innermost element carrying the text, heading tags first.
             matches = [m for m in matches if not any(c in matches for c in m.iter() if c is not m)]
             headings = [m for m in matches if dom.tag(m) in dom.HEADINGS]
@@ -419,8 +442,8 @@ class ArticlePage:
     @cached_property
     def _stamp(self) -> _Stamp | None:
         for css in self.profile.published:
-            for sel in self.selector.css(css):
-                stamp = self._stamp_in(sel.root)
+            for found in dom.select(self.root, css):
+                stamp = self._stamp_in(found)
                 if stamp:
                     return stamp
         layout = self._layout
@@ -474,7 +497,7 @@ class ArticlePage:
                 if not text:
                     continue
                 match = self.profile.timestamp_in_text.search(text)
-                if match and len(dom.text_of(el)) <= _META_LINE_MAX:
+                if match and dom.text_of(el, _META_LINE_MAX):
                     found.append((self._order.get(el, 0), _Stamp(clean_text(match.group(0)), el)))
                     break
         return found
@@ -516,8 +539,8 @@ class ArticlePage:
     @cached_property
     def category_raw(self) -> str | None:
         for css in self.profile.category:
-            for sel in self.selector.css(css):
-                text = dom.text_of(sel.root)
+            for found in dom.select(self.root, css):
+                text = dom.text_of(found)
                 if text:
                     return text
         return (
@@ -539,7 +562,7 @@ class ArticlePage:
         layout = self._layout
         line = stamp.element
         for anc in dom.ancestors(stamp.element):
-            if anc is layout.region or anc is layout.body or len(dom.text_of(anc)) > _META_LINE_MAX:
+            if anc is layout.region or anc is layout.body or not dom.text_of(anc, _META_LINE_MAX):
                 break
             if layout.title is not None and layout.title in anc.iter():
                 break
@@ -598,8 +621,8 @@ class ArticlePage:
             trails.append([i for i in items if i])
         # Plain-text trails of old layouts: "Home » Berita » Sosial".
         for el in self.root.iter("td", "div", "span", "p"):
-            text = dom.text_of(el)
-            if 0 < len(text) <= 150 and any(s in text for s in ("»", "›", ">")):
+            text = dom.text_of(el, 150)
+            if text and any(s in text for s in ("»", "›", ">")):
                 crumbs = self._split_crumbs(text)
                 home = bool(crumbs) and _fold(crumbs[0]) in {"home", "beranda", "index", "depan"}
                 if home and not self._in_sidebar(el):

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import functools
 import json
 import re
 from collections.abc import Iterable, Iterator
 
+from cssselect import HTMLTranslator
 from lxml import etree
 from lxml.html import HtmlElement
 
@@ -82,6 +84,10 @@ BLOCK_TAGS = frozenset(
     }
 )
 HEADINGS = ("h1", "h2", "h3", "h4", "h5", "h6")
+# Never visible as text, wherever they are.
+_INVISIBLE = frozenset(
+    {"script", "style", "noscript", "template", "svg", "object", "embed", "canvas"}
+)
 _WORD_SPLIT = re.compile(r"[\s_\-]+")
 
 
@@ -114,14 +120,35 @@ def is_inside(el: HtmlElement, others: Iterable[HtmlElement]) -> bool:
     return any(a in targets for a in ancestors(el))
 
 
-def text_of(el: HtmlElement) -> str:
-    """Visible text of an element, whitespace collapsed, scripts and styles left out."""
-    return clean_text(" ".join(_texts(el)))
+def text_of(el: HtmlElement, limit: int | None = None) -> str:
+    """Visible text of an element, whitespace collapsed, scripts and styles left out.
+
+    Inline tags join without a space (``Sama<b>rinda</b>`` is one word); block tags and
+    ``<br>`` separate. With ``limit``, texts longer than that give "" (cheaply: the walk stops
+    early), for callers that only want short texts such as meta lines.
+    """
+    pieces: list[str] = []
+    if limit is None:
+        for piece in _texts(el):
+            pieces.append(piece)
+        return clean_text("".join(pieces))
+    size = 0
+    for piece in _texts(el):
+        pieces.append(piece)
+        size += len(piece.strip())
+        if size > limit:
+            return ""
+    text = clean_text("".join(pieces))
+    return text if len(text) <= limit else ""
 
 
 def _texts(el: HtmlElement) -> Iterator[str]:
-    if tag(el) in SKIP_TAGS - {"nav", "footer", "form"}:
+    name = tag(el)
+    if name in _INVISIBLE:
         return
+    block = name in BLOCK_TAGS or name == "br"
+    if block:
+        yield " "
     if el.text:
         yield el.text
     for child in el:
@@ -129,6 +156,8 @@ def _texts(el: HtmlElement) -> Iterator[str]:
             yield from _texts(child)
         if child.tail:
             yield child.tail
+    if block:
+        yield " "
 
 
 def iter_lines(el: HtmlElement, skip: set[HtmlElement] | frozenset = frozenset()) -> Iterator[str]:
@@ -196,6 +225,16 @@ def json_ld_types(obj: dict) -> set[str]:
     kind = obj.get("@type")
     kinds = kind if isinstance(kind, list) else [kind]
     return {k for k in kinds if isinstance(k, str)}
+
+
+@functools.lru_cache(maxsize=256)
+def _compiled_css(css: str) -> etree.XPath:
+    return etree.XPath(HTMLTranslator().css_to_xpath(css))
+
+
+def select(root: HtmlElement, css: str) -> list[HtmlElement]:
+    """Elements matching a CSS selector (compiled once per selector: profiles reuse them)."""
+    return [el for el in _compiled_css(css)(root) if isinstance(el, HtmlElement)]
 
 
 def document_order(root: HtmlElement) -> dict[HtmlElement, int]:

@@ -78,9 +78,9 @@ class ListingPage:
         featured: set[HtmlElement] = set()
         sidebar: set[HtmlElement] = set()
         for css in self.profile.featured:
-            featured.update(s.root for s in self.selector.css(css))
+            featured.update(dom.select(self.root, css))
         for css in self.profile.sidebar:
-            sidebar.update(s.root for s in self.selector.css(css))
+            sidebar.update(dom.select(self.root, css))
         for el in self.root.iter():
             if not isinstance(el.tag, str):
                 continue
@@ -92,6 +92,16 @@ class ListingPage:
         featured.difference_update(self.root.iter("html", "body"))
         sidebar.difference_update(self.root.iter("html", "body"))
         return featured, sidebar
+
+    @cached_property
+    def article_urls(self) -> list[str]:
+        """Canonical URLs of every article linked from the page, in page order (no context)."""
+        found: dict[str, None] = {}
+        for a in self.root.iter("a"):
+            url = self._canonical(a.get("href"))
+            if url and self.site.is_article_url(url):
+                found.setdefault(url)
+        return list(found)
 
     @cached_property
     def entries(self) -> list[ListingEntry]:
@@ -283,8 +293,8 @@ class ListingPage:
     @cached_property
     def next_page_url(self) -> str | None:
         for css in self.profile.next_page:
-            for sel in self.selector.css(css):
-                url = self._canonical(sel.root.get("href"))
+            for found in dom.select(self.root, css):
+                url = self._canonical(found.get("href"))
                 if url and url != self.current_url:
                     return url
         for a in self.root.iter("a"):

@@ -203,7 +203,10 @@ class KaltimprovSpider(Spider):
         )
         # Sidebars, related lists and menus of article pages are routes to more articles.
         links = ListingPage(response.url, response.selector, site=self.site)
-        yield from self._articles_from(links)
+        for link in links.article_urls:
+            request = self._article_request(link)
+            if request is not None:
+                yield request
         yield from self._categories_from(links)
 
     # ----- errors -------------------------------------------------------------------------
