@@ -332,6 +332,9 @@ class Store:
                 _check_version(db, path)
             else:
                 db.enable_wal()
+                # In WAL mode NORMAL is safe against crashes of the process (the archive's risk);
+                # only a power cut can lose the last commits, never corrupt the file.
+                db.execute("PRAGMA synchronous = NORMAL")
                 _migrate(db, path)
         except sqlite3.DatabaseError as exc:
             if conn is not None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 from urllib.parse import SplitResult, urljoin, urlsplit, urlunsplit
 
@@ -89,7 +90,15 @@ class Site:
         if not isinstance(url, str) or not url.strip():
             return None
         # Pages repeat the same links (menus, sidebars) on every page: canonicalize each once.
-        return _canonicalize_cached(self, url, base)
+        # Only a path-relative link depends on the page it is on; others need its origin at most.
+        href = url.strip()
+        if _ABSOLUTE.match(href):
+            key_base = None
+        elif href.startswith("/") and base:
+            key_base = _origin(base)
+        else:
+            key_base = base
+        return _canonicalize_cached(self, href, key_base)
 
     def _canonicalize(self, url: str, base: str | None) -> str | None:
         try:
@@ -156,6 +165,16 @@ def _drop_tracking_params(url: str) -> str:
         return url
     # unique=False: a repeated real parameter (`?id=1&id=2`) stays as it is.
     return url_query_cleaner(url, tracking, remove=True, unique=False)
+
+
+_ABSOLUTE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
+
+
+@functools.lru_cache(maxsize=1024)
+def _origin(url: str) -> str:
+    """`scheme://netloc/` of a URL: all that a root- or scheme-relative link takes from it."""
+    parts = urlsplit(url)
+    return f"{parts.scheme}://{parts.netloc}/"
 
 
 @functools.lru_cache(maxsize=1 << 16)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import logging
 import unicodedata
 from dataclasses import dataclass
@@ -39,7 +40,8 @@ _ARTICLE_TYPES = {
 }
 _TITLE_WORDS = {"title", "judul", "headline", "entry", "heading"}
 _TITLE_TAGS = frozenset({*dom.HEADINGS, "b", "strong", "font", "td", "div", "span", "a", "p"})
-_TEXT_CONTAINS = etree.XPath("//body//*[contains(normalize-space(.), $probe)]")
+_NAMED = etree.XPath("//*[@class or @id]")
+_TEXT_CONTAINS = etree.XPath("//body//text()[contains(., $probe)]/..")
 _GENERIC_CRUMBS = {
     "home",
     "beranda",
@@ -173,6 +175,10 @@ class ArticlePage:
         return None
 
     @cached_property
+    def _classes(self) -> frozenset[str]:
+        return dom.page_classes(self.root)
+
+    @cached_property
     def _base_href(self) -> str:
         base = self.selector.xpath("//base/@href").get()
         return urljoin(self.url, base.strip()) if base else self.url
@@ -182,25 +188,19 @@ class ArticlePage:
         """Blocks that never hold article content: sidebars, share bars, comments, menus."""
         noise: set[HtmlElement] = set()
         for css in self.profile.sidebar:
-            noise.update(dom.select(self.root, css))
-        for el in self.root.iter():
-            if not isinstance(el.tag, str):
-                continue
-            name = dom.tag(el)
-            if (
-                name in ("nav", "footer", "aside", "form")
-                or dom.class_words(el) & self.profile.noise_words
-            ):
+            noise.update(dom.select(self.root, css, self._classes))
+        noise.update(self.root.iter("nav", "footer", "aside", "form"))
+        for el in _NAMED(self.root):
+            if dom.class_words(el) & self.profile.noise_words:
                 noise.add(el)
         # The html/body elements themselves may carry words like "has-sidebar".
         noise.difference_update(self.root.iter("html", "body"))
         # A block that holds most of the page's paragraph text is the article, whatever its
         # class says (WordPress puts "tag-ikn category-x" on the post itself).
-        total = sum(len(dom.text_of(p)) for p in self.root.iter("p"))
+        lengths = {p: len(p.text_content().strip()) for p in self.root.iter("p")}
+        total = sum(lengths.values())
         if total:
-            noise = {
-                el for el in noise if sum(len(dom.text_of(p)) for p in el.iter("p")) < 0.6 * total
-            }
+            noise = {el for el in noise if sum(lengths[p] for p in el.iter("p")) < 0.6 * total}
         return noise
 
     # ----- layout -----------------------------------------------------------------------------
@@ -235,10 +235,10 @@ class ArticlePage:
 
     def _find_body(self) -> HtmlElement | None:
         for css in self.profile.body:
-            for found in dom.select(self.root, css):
+            for found in dom.select(self.root, css, self._classes):
                 if len(dom.text_of(found)) >= 200:
                     return found
-        for found in dom.select(self.root, "[itemprop=articleBody]"):
+        for found in dom.select(self.root, "[itemprop=articleBody]", self._classes):
             if dom.text_of(found):
                 return found
         best = self._best_text_block(self._noise)
@@ -250,40 +250,38 @@ class ArticlePage:
     def _best_text_block(self, noise: set[HtmlElement]) -> HtmlElement | None:
         """The element holding the longest run of paragraph text."""
         scores: dict[HtmlElement, int] = {}
-        for el in self.root.iter():
-            if not isinstance(el.tag, str) or dom.tag(el) in dom.SKIP_TAGS:
+        for p in self.root.iter("p"):
+            size = len(p.text_content().strip())
+            if size and not self._link_dense(p, size) and not dom.is_inside(p, noise):
+                parent = p.getparent()
+                if parent is not None:
+                    scores[parent] = scores.get(parent, 0) + size
+        for br in self.root.iter("br"):
+            # Old layouts: paragraphs as text separated by <br><br> inside one cell.
+            el = br.getparent()
+            if el is None or el in scores or dom.tag(el) == "p" or dom.is_inside(el, noise):
                 continue
-            if dom.tag(el) == "p":
-                if dom.is_inside(el, noise):
-                    continue
-                text = dom.text_of(el)
-                if text and not self._link_dense(el, text):
-                    parent = el.getparent()
-                    if parent is not None:
-                        scores[parent] = scores.get(parent, 0) + len(text)
-            elif any(dom.tag(c) == "br" for c in el):
-                # Old layouts: paragraphs as text separated by <br><br> inside one cell.
-                if dom.is_inside(el, noise):
-                    continue
-                own = clean_text(
+            own = len(
+                clean_text(
                     (el.text or "")
                     + " ".join(
-                        (dom.text_of(c) if dom.tag(c) not in dom.BLOCK_TAGS else "")
+                        (c.text_content() if dom.tag(c) not in dom.BLOCK_TAGS else "")
                         + (c.tail or "")
                         for c in el
                         if isinstance(c.tag, str)
                     )
                 )
-                if own and not self._link_dense(el, own):
-                    scores[el] = scores.get(el, 0) + len(own)
+            )
+            if own and not self._link_dense(el, own):
+                scores[el] = own
         if not scores:
             return None
         return max(scores, key=lambda e: (scores[e], -self._order.get(e, 0)))
 
     @staticmethod
-    def _link_dense(el: HtmlElement, text: str) -> bool:
-        linked = sum(len(clean_text(dom.text_of(a))) for a in el.iter("a"))
-        return bool(text) and linked / len(text) > 0.6
+    def _link_dense(el: HtmlElement, size: int) -> bool:
+        linked = sum(len(a.text_content().strip()) for a in el.iter("a"))
+        return size > 0 and linked / size > 0.6
 
     def _body_paragraphs(self, body: HtmlElement) -> list[HtmlElement]:
         """The body's paragraph elements from the first one that is article text on.
@@ -336,7 +334,7 @@ class ArticlePage:
     def _find_title_element(self, body_pos: int) -> HtmlElement | None:
         """The element showing the title; ``body_pos`` is where the body text starts."""
         for css in self.profile.title:
-            for found in dom.select(self.root, css):
+            for found in dom.select(self.root, css, self._classes):
                 if dom.text_of(found):
                     return found
         noise = self._noise
@@ -358,10 +356,12 @@ class ArticlePage:
         if declared:
             # Elements whose whole text contains a declared title's first words (libxml2 does
             # this scan in C), then the exact, case- and whitespace-folded comparison.
-            probes = {" ".join(t.split()[:3]) for t in candidates}
+            probes = {t.split()[0] for t in candidates if t.split()}
             rough = set()
             for probe in probes:
-                rough.update(_TEXT_CONTAINS(self.root, probe=probe))
+                for parent in _TEXT_CONTAINS(self.root, probe=probe):
+                    # The title may be split by inline tags: look a few levels up too.
+                    rough.update([parent, *itertools.islice(dom.ancestors(parent), 3)])
             longest = max(len(t) for t in declared) + 20
             matches = [
                 el
@@ -442,7 +442,7 @@ class ArticlePage:
     @cached_property
     def _stamp(self) -> _Stamp | None:
         for css in self.profile.published:
-            for found in dom.select(self.root, css):
+            for found in dom.select(self.root, css, self._classes):
                 stamp = self._stamp_in(found)
                 if stamp:
                     return stamp
@@ -481,20 +481,16 @@ class ArticlePage:
             if not layout.paragraphs:
                 skip.add(layout.body)
         found: list[tuple[int, _Stamp]] = []
-        seen: set[HtmlElement] = set()
-        for el in layout.region.iter():
-            if not isinstance(el.tag, str) or dom.tag(el) in dom.SKIP_TAGS or el in seen:
-                continue
-            if dom.is_inside(el, skip):
+        for el in dom.iter_pruned(layout.region, skip):
+            if dom.tag(el) in dom.SKIP_TAGS:
                 continue
             if dom.tag(el) == "time" or el.get("itemprop") == "datePublished":
                 stamp = self._stamp_in(el)
                 if stamp:
                     found.append((self._order.get(el, 0), stamp))
-                    seen.update(el.iter())
                     continue
             for text in [el.text, *(c.tail for c in el if isinstance(c.tag, str))]:
-                if not text:
+                if not text or not any(ch.isdigit() for ch in text):
                     continue
                 match = self.profile.timestamp_in_text.search(text)
                 if match and dom.text_of(el, _META_LINE_MAX):
@@ -539,7 +535,7 @@ class ArticlePage:
     @cached_property
     def category_raw(self) -> str | None:
         for css in self.profile.category:
-            for found in dom.select(self.root, css):
+            for found in dom.select(self.root, css, self._classes):
                 text = dom.text_of(found)
                 if text:
                     return text
@@ -560,11 +556,12 @@ class ArticlePage:
         if stamp is None or stamp.element is None:
             return None
         layout = self._layout
+        title_chain = {layout.title, *dom.ancestors(layout.title)} if layout.title is not None else set()
         line = stamp.element
         for anc in dom.ancestors(stamp.element):
             if anc is layout.region or anc is layout.body or not dom.text_of(anc, _META_LINE_MAX):
                 break
-            if layout.title is not None and layout.title in anc.iter():
+            if anc in title_chain:
                 break
             line = anc
         return line

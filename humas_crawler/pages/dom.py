@@ -110,6 +110,17 @@ def ancestors(el: HtmlElement) -> Iterator[HtmlElement]:
         parent = parent.getparent()
 
 
+def iter_pruned(root: HtmlElement, skip: set[HtmlElement]) -> Iterator[HtmlElement]:
+    """Elements under ``root`` in document order, not descending into those in ``skip``."""
+    stack = [root]
+    while stack:
+        el = stack.pop()
+        if el in skip or not isinstance(el.tag, str):
+            continue
+        yield el
+        stack.extend(reversed(el))
+
+
 def is_inside(el: HtmlElement, others: Iterable[HtmlElement]) -> bool:
     """True when ``el`` is one of ``others`` or lies inside one of them."""
     targets = set(others)
@@ -232,9 +243,30 @@ def _compiled_css(css: str) -> etree.XPath:
     return etree.XPath(HTMLTranslator().css_to_xpath(css))
 
 
-def select(root: HtmlElement, css: str) -> list[HtmlElement]:
-    """Elements matching a CSS selector (compiled once per selector: profiles reuse them)."""
+_CLASS_IN_CSS = re.compile(r"\.([A-Za-z_][\w-]*)")
+
+
+def page_classes(root: HtmlElement) -> frozenset[str]:
+    """Every class name used on the page."""
+    return frozenset(
+        name for el in _WITH_CLASS(root) for name in (el.get("class") or "").split()
+    )
+
+
+def select(
+    root: HtmlElement, css: str, classes: frozenset[str] | None = None
+) -> list[HtmlElement]:
+    """Elements matching a CSS selector (compiled once per selector: profiles reuse them).
+
+    With the page's ``classes``, a selector naming a class the page does not use is answered
+    without evaluating it (most profile guesses match nothing, and XPath class tests are slow).
+    """
+    if classes is not None and any(c not in classes for c in _CLASS_IN_CSS.findall(css)):
+        return []
     return [el for el in _compiled_css(css)(root) if isinstance(el, HtmlElement)]
+
+
+_WITH_CLASS = etree.XPath("//*[@class]")
 
 
 def document_order(root: HtmlElement) -> dict[HtmlElement, int]:

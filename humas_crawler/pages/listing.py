@@ -64,6 +64,10 @@ class ListingPage:
         self.taxonomy = taxonomy
 
     @cached_property
+    def _classes(self) -> frozenset[str]:
+        return dom.page_classes(self.root)
+
+    @cached_property
     def _base_href(self) -> str:
         base = self.selector.xpath("//base/@href").get()
         return urljoin(self.url, base.strip()) if base else self.url
@@ -78,9 +82,9 @@ class ListingPage:
         featured: set[HtmlElement] = set()
         sidebar: set[HtmlElement] = set()
         for css in self.profile.featured:
-            featured.update(dom.select(self.root, css))
+            featured.update(dom.select(self.root, css, self._classes))
         for css in self.profile.sidebar:
-            sidebar.update(dom.select(self.root, css))
+            sidebar.update(dom.select(self.root, css, self._classes))
         for el in self.root.iter():
             if not isinstance(el.tag, str):
                 continue
@@ -293,7 +297,7 @@ class ListingPage:
     @cached_property
     def next_page_url(self) -> str | None:
         for css in self.profile.next_page:
-            for found in dom.select(self.root, css):
+            for found in dom.select(self.root, css, self._classes):
                 url = self._canonical(found.get("href"))
                 if url and url != self.current_url:
                     return url

@@ -59,6 +59,7 @@ class KaltimprovSpider(Spider):
         self.allowed_domains = [self.site.hostname.removeprefix("www.")]
         self.frontier: Frontier | None = None
         self._listing_seen: dict[str, set[str]] = {}
+        self._listings_requested: set[str] = set()
 
     # ----- start --------------------------------------------------------------------------
 
@@ -98,7 +99,9 @@ class KaltimprovSpider(Spider):
         yield Request(
             f"{base}/sitemap.xml", callback=self.parse_sitemap, errback=self.optional_failed
         )
-        yield self._listing_request(f"{base}{LISTING_PATH}")
+        listing = self._listing_request(f"{base}{LISTING_PATH}")
+        if listing is not None:
+            yield listing
         for url in sorted(self.frontier.failed):
             request = self._article_request(url)
             if request is not None:
@@ -106,7 +109,11 @@ class KaltimprovSpider(Spider):
 
     # ----- requests -----------------------------------------------------------------------
 
-    def _listing_request(self, url: str) -> Request:
+    def _listing_request(self, url: str) -> Request | None:
+        # Every page links the same menus: ask the scheduler once per listing URL, not per page.
+        if url in self._listings_requested:
+            return None
+        self._listings_requested.add(url)
         return Request(url, callback=self.parse_listing, errback=self.listing_failed)
 
     def _article_request(self, url: str) -> Request | None:
@@ -130,7 +137,9 @@ class KaltimprovSpider(Spider):
 
     def _categories_from(self, page: ListingPage) -> Iterator[Request]:
         for url in page.category_urls:
-            yield self._listing_request(url)
+            request = self._listing_request(url)
+            if request is not None:
+                yield request
 
     # ----- callbacks ----------------------------------------------------------------------
 
@@ -169,7 +178,9 @@ class KaltimprovSpider(Spider):
         key = ListingPage._listing_base(page.current_url)
         earlier = self._listing_seen.setdefault(key, set())
         if page.next_page_url and self.frontier.follow_next_page(page.entries, earlier):
-            yield self._listing_request(page.next_page_url)
+            request = self._listing_request(page.next_page_url)
+            if request is not None:
+                yield request
         elif page.next_page_url:
             self.crawler.stats.inc_value("humas/listing_stopped_early")
 

@@ -1,0 +1,68 @@
+"""Full crawl of a replica: humas-crawler against a bare Scrapy spider on the same URLs, same run.
+
+    python bench/crawl_speed.py [--articles 1000] [--rounds 3] [--max-ratio 1.3]
+
+Both run as subprocesses against one replica server at --delay 0 --concurrency 8. The bare
+spider fetches exactly the URLs the project's crawl requested (taken from the server log), with
+the same network settings, and throws the responses away. Rounds alternate; medians compared.
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _replica import ROOT, run_measured, crawl_cmd  # noqa: E402
+
+from humas_crawler.replica.model import ReplicaSite  # noqa: E402
+from humas_crawler.replica.server import ReplicaServer  # noqa: E402
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--articles", type=int, default=1000)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--max-ratio", type=float, default=1.3)
+    args = parser.parse_args()
+    site = ReplicaSite(articles=args.articles, seed=1)
+    ours: list[float] = []
+    bare: list[float] = []
+    with ReplicaServer(site) as server, tempfile.TemporaryDirectory() as tmp:
+        for round_ in range(args.rounds):
+            work = Path(tmp) / f"round{round_}"
+            work.mkdir()
+            server.reset_log()
+            run = run_measured(crawl_cmd(server.base_url, work))
+            if run.returncode != 0:
+                print(run.output[-3000:])
+                return 2
+            ours.append(run.seconds)
+            requested = [server.base_url + r.path for r in server.requests if r.path != "/robots.txt"]
+            urls = work / "urls.txt"
+            urls.write_text("\n".join(requested), encoding="utf-8")
+            server.reset_log()
+            base = run_measured([sys.executable, str(ROOT / "bench" / "bare_spider.py"), str(urls)])
+            if base.returncode != 0:
+                print(base.output[-3000:])
+                return 2
+            bare.append(base.seconds)
+            print(
+                f"round {round_ + 1}: humas-crawler {run.seconds:.2f} s, bare spider {base.seconds:.2f} s"
+                f" ({len(requested)} URLs, {server.count()} requests by the bare spider)"
+            )
+    ratio = statistics.median(ours) / statistics.median(bare)
+    print(
+        f"{args.articles} articles: humas-crawler median {statistics.median(ours):.2f} s, "
+        f"bare spider median {statistics.median(bare):.2f} s, ratio {ratio:.2f} "
+        f"(target <= {args.max_ratio})"
+    )
+    return 0 if ratio <= args.max_ratio else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
