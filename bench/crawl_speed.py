@@ -17,10 +17,10 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _replica import ROOT, run_measured, crawl_cmd  # noqa: E402
+from _replica import ROOT, crawl_cmd, run_measured
 
-from humas_crawler.replica.model import ReplicaSite  # noqa: E402
-from humas_crawler.replica.server import ReplicaServer  # noqa: E402
+from humas_crawler.replica.model import ReplicaSite
+from humas_crawler.replica.server import ReplicaServer
 
 
 def main() -> int:
@@ -42,7 +42,9 @@ def main() -> int:
                 print(run.output[-3000:])
                 return 2
             ours.append(run.seconds)
-            requested = [server.base_url + r.path for r in server.requests if r.path != "/robots.txt"]
+            requested = [
+                server.base_url + r.path for r in server.requests if r.path != "/robots.txt"
+            ]
             urls = work / "urls.txt"
             urls.write_text("\n".join(requested), encoding="utf-8")
             server.reset_log()
@@ -52,7 +54,8 @@ def main() -> int:
                 return 2
             bare.append(base.seconds)
             print(
-                f"round {round_ + 1}: humas-crawler {run.seconds:.2f} s, bare spider {base.seconds:.2f} s"
+                f"round {round_ + 1}: humas-crawler {run.seconds:.2f} s,"
+                f" bare spider {base.seconds:.2f} s"
                 f" ({len(requested)} URLs, {server.count()} requests by the bare spider)"
             )
     ratio = statistics.median(ours) / statistics.median(bare)

@@ -36,7 +36,7 @@ class Archive:
     db_path: Path
     warc_dir: Path
     warc_max_bytes: int = DEFAULT_WARC_MAX_BYTES
-    warc_fsync: bool = True
+    warc_fsync: bool = False
     lock: CrawlLock | None = None
     store: Store | None = None
     warc: WarcWriter | None = None
@@ -56,7 +56,7 @@ class Archive:
                 db_path=Path(settings.get("HUMAS_DB") or default_db_path()),
                 warc_dir=Path(settings.get("HUMAS_WARC_DIR") or DEFAULT_WARC_DIR),
                 warc_max_bytes=settings.getint("HUMAS_WARC_MAX_BYTES", DEFAULT_WARC_MAX_BYTES),
-                warc_fsync=settings.getbool("HUMAS_WARC_FSYNC", True),
+                warc_fsync=settings.getbool("HUMAS_WARC_FSYNC", False),
                 lock=settings.get("HUMAS_LOCK"),
             )
             crawler._humas_archive = archive  # type: ignore[attr-defined]

@@ -38,7 +38,6 @@ class ArchivePipeline:
             stats.inc_value(f"humas/article_{result.outcome}")
             if result.duplicate_of is not None and result.outcome == "new":
                 stats.inc_value("humas/article_duplicate")
-            store.clear_failure(item.record["url"])
             if item.timestamp_error:
                 # design.md: an impossible timestamp is quarantined and the article still kept.
                 store.quarantine(

@@ -401,6 +401,8 @@ class Store:
         with self._write():
             if capture is not None:
                 capture_id = self._insert_capture(capture, run_id, fetched_at)
+            # Fetched at last: no longer a failure to retry (same transaction as the article).
+            self.db.execute("delete from fetch_failures where url = ?", [url])
             found = self.db.execute(
                 "select id, content_hash, revision, duplicate_of from articles where url = ?",
                 [url],
@@ -430,7 +432,7 @@ class Store:
             "revision": 1,
             "capture_id": capture_id,
         }
-        article_id = self.db.table("articles").insert(row).last_pk
+        article_id = self._insert_row("articles", row)
         self._insert_revision(article_id, 1, content, fetched_at, capture_id)
         return SaveResult("new", article_id, 1, capture_id, duplicate_of)
 
@@ -465,7 +467,8 @@ class Store:
         fetched_at: str,
         capture_id: int | None,
     ) -> None:
-        self.db.table("article_revisions").insert(
+        self._insert_row(
+            "article_revisions",
             {
                 "article_id": article_id,
                 "revision": revision,
@@ -476,7 +479,7 @@ class Store:
                 "published_raw": content.get("published_raw"),
                 "category_raw": content.get("category_raw"),
                 "capture_id": capture_id,
-            }
+            },
         )
 
     def _original_of(
@@ -506,7 +509,17 @@ class Store:
         row = {column: capture.get(column) for column in _CAPTURE_COLUMNS}
         row["fetched_at"] = row["fetched_at"] or fetched_at
         row["run_id"] = run_id
-        return self.db.table("captures").insert(row).last_pk
+        return self._insert_row("captures", row)
+
+    def _insert_row(self, table: str, row: dict[str, Any]) -> int:
+        """A plain INSERT: the hot path of a crawl (sqlite-utils' insert() re-reads the table's
+        schema on every call, which costs more than the insert itself)."""
+        columns = ", ".join(f"[{name}]" for name in row)
+        marks = ", ".join("?" for _ in row)
+        cursor = self.db.conn.execute(
+            f"insert into [{table}] ({columns}) values ({marks})", list(row.values())
+        )
+        return cursor.lastrowid
 
     @_user_errors
     def record_capture(self, capture: dict[str, Any], run_id: int | None) -> int:

@@ -12,10 +12,11 @@ import time
 from pathlib import Path
 
 import pytest
+from warcio.archiveiterator import ArchiveIterator
+
 from humas_crawler.replica.model import ReplicaSite
 from humas_crawler.replica.server import ReplicaServer
 from tests.test_warc import warcio_check
-from warcio.archiveiterator import ArchiveIterator
 
 FIELDS = (
     "url", "slug", "title", "published_at", "published_precision", "category", "dateline",

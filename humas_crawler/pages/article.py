@@ -556,7 +556,9 @@ class ArticlePage:
         if stamp is None or stamp.element is None:
             return None
         layout = self._layout
-        title_chain = {layout.title, *dom.ancestors(layout.title)} if layout.title is not None else set()
+        title_chain = (
+            {layout.title, *dom.ancestors(layout.title)} if layout.title is not None else set()
+        )
         line = stamp.element
         for anc in dom.ancestors(stamp.element):
             if anc is layout.region or anc is layout.body or not dom.text_of(anc, _META_LINE_MAX):

@@ -248,14 +248,10 @@ _CLASS_IN_CSS = re.compile(r"\.([A-Za-z_][\w-]*)")
 
 def page_classes(root: HtmlElement) -> frozenset[str]:
     """Every class name used on the page."""
-    return frozenset(
-        name for el in _WITH_CLASS(root) for name in (el.get("class") or "").split()
-    )
+    return frozenset(name for el in _WITH_CLASS(root) for name in (el.get("class") or "").split())
 
 
-def select(
-    root: HtmlElement, css: str, classes: frozenset[str] | None = None
-) -> list[HtmlElement]:
+def select(root: HtmlElement, css: str, classes: frozenset[str] | None = None) -> list[HtmlElement]:
     """Elements matching a CSS selector (compiled once per selector: profiles reuse them).
 
     With the page's ``classes``, a selector naming a class the page does not use is answered

@@ -108,8 +108,8 @@ class ListingPage:
         return list(found)
 
     @cached_property
-    def entries(self) -> list[ListingEntry]:
-        """Every article link on the page, once per region it appears in, in page order."""
+    def _placed(self) -> list[tuple[str, HtmlElement, list[HtmlElement], str]]:
+        """(url, item, anchors, region) of every article link, once per region, in page order."""
         links: dict[str, list[HtmlElement]] = {}
         for a in self.root.iter("a"):
             url = self._canonical(a.get("href"))
@@ -134,25 +134,38 @@ class ListingPage:
         order = {el: i for i, el in enumerate(self.root.iter())}
         featured, sidebar = self._marked
         main_parent = self._main_list_parent(list(items), featured, sidebar)
-        entries: list[ListingEntry] = []
+        placed = []
         seen: set[tuple[str, str]] = set()
         for item in sorted(items, key=order.__getitem__):
             url, anchors = items[item]
             region = self._region(item, featured, sidebar, main_parent)
-            if (url, region) in seen:
-                continue
-            seen.add((url, region))
-            entries.append(
-                ListingEntry(
-                    url=url,
-                    title=self._title(anchors),
-                    published_raw=self._published(item),
-                    category_raw=self._category(item, anchors),
-                    pinned=region == "featured",
-                    region=region,
-                )
+            if (url, region) not in seen:
+                seen.add((url, region))
+                placed.append((url, item, anchors, region))
+        return placed
+
+    @cached_property
+    def entries(self) -> list[ListingEntry]:
+        """Every article link on the page, once per region it appears in, in page order."""
+        return [
+            ListingEntry(
+                url=url,
+                title=self._title(anchors),
+                published_raw=self._published(item),
+                category_raw=self._category(item, anchors),
+                pinned=region == "featured",
+                region=region,
             )
-        return entries
+            for url, item, anchors, region in self._placed
+        ]
+
+    @cached_property
+    def placements(self) -> list[ListingEntry]:
+        """`entries` without the text beside each link: all a crawl's decisions need."""
+        return [
+            ListingEntry(url, None, None, None, region == "featured", region)
+            for url, _, _, region in self._placed
+        ]
 
     @staticmethod
     def _region(

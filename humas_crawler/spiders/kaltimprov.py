@@ -15,11 +15,13 @@ from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 from twisted.python.failure import Failure
 
 from humas_crawler.archive import Archive
+from humas_crawler.extractor import Extractor, default_workers, extract_article, extract_listing
 from humas_crawler.frontier import MODES, Frontier
 from humas_crawler.items import ArticleItem, FetchFailedItem, QuarantineItem
 from humas_crawler.middlewares import CAPTURE, DEFER_CAPTURE
 from humas_crawler.normalize import DEFAULT_BASE_URL, Site
-from humas_crawler.pages import ArticlePage, ListingPage
+from humas_crawler.pages import ListingPage
+from humas_crawler.pages.listing import ListingEntry
 from humas_crawler.store import utc_timestamp
 
 logger = logging.getLogger(__name__)
@@ -60,6 +62,7 @@ class KaltimprovSpider(Spider):
         self.frontier: Frontier | None = None
         self._listing_seen: dict[str, set[str]] = {}
         self._listings_requested: set[str] = set()
+        self.extractor = Extractor(0)
 
     # ----- start --------------------------------------------------------------------------
 
@@ -88,6 +91,8 @@ class KaltimprovSpider(Spider):
 
     async def start(self) -> AsyncIterator[Request]:
         self.frontier = self._make_frontier()
+        workers = self.crawler.settings.getint("HUMAS_EXTRACT_WORKERS", -1)
+        self.extractor = Extractor(default_workers() if workers < 0 else workers)
         base = self.base_url
         yield Request(
             f"{base}/robots.txt",
@@ -129,14 +134,8 @@ class KaltimprovSpider(Spider):
             priority=ARTICLE_PRIORITY,
         )
 
-    def _articles_from(self, page: ListingPage) -> Iterator[Request]:
-        for entry in page.entries:
-            request = self._article_request(entry.url)
-            if request is not None:
-                yield request
-
-    def _categories_from(self, page: ListingPage) -> Iterator[Request]:
-        for url in page.category_urls:
+    def _categories_from(self, urls: list[str]) -> Iterator[Request]:
+        for url in urls:
             request = self._listing_request(url)
             if request is not None:
                 yield request
@@ -169,56 +168,63 @@ class KaltimprovSpider(Spider):
                 if request is not None:
                     yield request
 
-    def parse_listing(self, response: Response) -> Iterator[Request]:
+    async def parse_listing(self, response: Response) -> AsyncIterator[Request]:
         assert self.frontier is not None
         self.crawler.stats.inc_value("humas/listing_pages")
-        page = ListingPage(response.url, response.selector, site=self.site)
-        yield from self._articles_from(page)
-        yield from self._categories_from(page)
-        key = ListingPage._listing_base(page.current_url)
-        earlier = self._listing_seen.setdefault(key, set())
-        if page.next_page_url and self.frontier.follow_next_page(page.entries, earlier):
-            request = self._listing_request(page.next_page_url)
+        if not isinstance(response, TextResponse):
+            return
+        page = await self.extractor.run(extract_listing, response.url, response.text, self.base_url)
+        entries = [ListingEntry(**entry) for entry in page["entries"]]
+        for entry in entries:
+            request = self._article_request(entry.url)
             if request is not None:
                 yield request
-        elif page.next_page_url:
+        for request in self._categories_from(page["category_urls"]):
+            yield request
+        key = ListingPage._listing_base(page["current_url"])
+        earlier = self._listing_seen.setdefault(key, set())
+        next_url = page["next_page_url"]
+        if next_url and self.frontier.follow_next_page(entries, earlier):
+            request = self._listing_request(next_url)
+            if request is not None:
+                yield request
+        elif next_url:
             self.crawler.stats.inc_value("humas/listing_stopped_early")
 
-    def parse_article(self, response: Response) -> Iterator[Any]:
+    async def parse_article(self, response: Response) -> AsyncIterator[Any]:
         capture = response.meta.get(CAPTURE)
         url = self.site.canonicalize(response.url) or response.url
         if not isinstance(response, TextResponse):
-            yield QuarantineItem(
-                url, "not-html", f"content type {response.headers.get('Content-Type')!r}", capture
-            )
+            kind = response.headers.get("Content-Type")
+            yield QuarantineItem(url, "not-html", f"content type {kind!r}", capture)
             return
         fetched = datetime.now(UTC)
         if not self.site.is_article_url(url):
-            yield QuarantineItem(
-                url, "not-an-article", f"{response.request.url} led to {response.url}", capture
-            )
+            detail = f"{response.request.url} led to {response.url}"
+            yield QuarantineItem(url, "not-an-article", detail, capture)
             return
-        article = ArticlePage(response.url, response.selector, site=self.site, now=fetched)
         try:
-            record = article.to_item()
+            page = await self.extractor.run(
+                extract_article, response.url, response.text, self.base_url, fetched.isoformat()
+            )
         except Exception as exc:  # one bad page must never stop a long crawl: quarantine it
             logger.exception("extraction failed on %s", url)
             yield QuarantineItem(url, "extraction-error", f"{type(exc).__name__}: {exc}", capture)
             return
         yield ArticleItem(
-            record=record,
+            record=page["record"],
             fetched_at=utc_timestamp(fetched),
             capture=capture,
-            warnings=article.warnings(),
-            timestamp_error=article.timestamp.error,
+            warnings=page["warnings"],
+            timestamp_error=page["timestamp_error"],
         )
         # Sidebars, related lists and menus of article pages are routes to more articles.
-        links = ListingPage(response.url, response.selector, site=self.site)
-        for link in links.article_urls:
+        for link in page["article_urls"]:
             request = self._article_request(link)
             if request is not None:
                 yield request
-        yield from self._categories_from(links)
+        for request in self._categories_from(page["category_urls"]):
+            yield request
 
     # ----- errors -------------------------------------------------------------------------
 
@@ -249,6 +255,9 @@ class KaltimprovSpider(Spider):
             return
         self.crawler.stats.inc_value("humas/listing_error")
         logger.warning("could not fetch listing %s: %s", request.url, failure.getErrorMessage())
+
+    def closed(self, reason: str) -> None:
+        self.extractor.close()
 
     def optional_failed(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]

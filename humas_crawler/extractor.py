@@ -1,0 +1,88 @@
+"""Page extraction for the crawl, in worker processes so it overlaps with downloading.
+
+Extraction is pure CPU work in Python; on the crawl's event loop it would stall the downloader.
+With `workers` > 0 the page objects run in a process pool (spawned, so nothing of Twisted is
+inherited) and the spider awaits their results; with 0 they run inline.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import multiprocessing
+import os
+from concurrent.futures import Executor, ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
+from datetime import datetime
+from typing import Any
+
+from parsel import Selector
+
+from humas_crawler.normalize import Site
+from humas_crawler.pages import ArticlePage, ListingPage
+
+logger = logging.getLogger(__name__)
+
+
+def default_workers() -> int:
+    """One worker beside the crawl when the machine has a second core, else inline."""
+    return 1 if (os.cpu_count() or 1) >= 2 else 0
+
+
+def extract_article(url: str, html: str, base_url: str, now: str) -> dict[str, Any]:
+    """An article page's record, warnings and the links it offers (runs in a worker)."""
+    site = Site.from_base_url(base_url)
+    selector = Selector(text=html, type="html")
+    page = ArticlePage(url, selector, site=site, now=datetime.fromisoformat(now))
+    links = ListingPage(url, selector, site=site)
+    return {
+        "record": page.to_item(),
+        "warnings": page.warnings(),
+        "timestamp_error": page.timestamp.error,
+        "article_urls": links.article_urls,
+        "category_urls": links.category_urls,
+    }
+
+
+def extract_listing(url: str, html: str, base_url: str) -> dict[str, Any]:
+    """A listing page's entries and pagination (runs in a worker)."""
+    page = ListingPage(url, Selector(text=html, type="html"), site=Site.from_base_url(base_url))
+    return {
+        "current_url": page.current_url,
+        "entries": [entry.to_dict() for entry in page.placements],
+        "next_page_url": page.next_page_url,
+        "category_urls": page.category_urls,
+    }
+
+
+class Extractor:
+    """Runs the extract_* functions in a process pool (or inline), awaitable from callbacks."""
+
+    def __init__(self, workers: int) -> None:
+        self.workers = workers
+        self._pool: Executor | None = None
+
+    def _executor(self) -> Executor | None:
+        if self.workers > 0 and self._pool is None:
+            self._pool = ProcessPoolExecutor(
+                self.workers, mp_context=multiprocessing.get_context("spawn")
+            )
+        return self._pool
+
+    async def run(self, function: Any, *args: Any) -> dict[str, Any]:
+        pool = self._executor()
+        if pool is None:
+            return function(*args)
+        try:
+            return await asyncio.wrap_future(pool.submit(function, *args))
+        except BrokenProcessPool:
+            # A worker died (out of memory, killed): finish the crawl inline rather than fail.
+            logger.warning("extraction worker died; extracting in the crawl process from now on")
+            self.workers = 0
+            self._pool = None
+            return function(*args)
+
+    def close(self) -> None:
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
