@@ -76,7 +76,7 @@ def run_crawl(options: CrawlOptions) -> CrawlOutcome:
     try:
         # Open once up front: a corrupt or unwritable archive is a clear error, not a traceback.
         Store.open(options.db).close()
-        process = CrawlerProcess(build_settings(options, lock), install_root_handler=True)
+        process = CrawlerProcess(build_settings(options, lock))
         crawler = process.create_crawler(KaltimprovSpider)
         errors: list[str] = []
 

@@ -27,7 +27,8 @@ DEFAULT_MIN_SAMPLE = 5
 class Coverage:
     """How many extracted articles had each monitored field."""
 
-    articles: int = 0
+    articles: int = 0  # article pages that went through extraction
+    extracted: int = 0  # of which yielded an article (a title or a body)
     present: dict[str, int] = field(default_factory=lambda: dict.fromkeys(MONITORED_FIELDS, 0))
 
     @classmethod
@@ -40,6 +41,8 @@ class Coverage:
 
     def add(self, record: dict[str, Any]) -> None:
         self.articles += 1
+        if record.get("title") or record.get("body_text"):
+            self.extracted += 1
         for name in MONITORED_FIELDS:
             if record.get(name):
                 self.present[name] += 1
@@ -67,9 +70,10 @@ def evaluate(
     """Judge a finished run. `article_pages` is how many article pages were fetched."""
     thresholds = {**DEFAULT_THRESHOLDS, **(thresholds or {})}
     problems: list[str] = []
-    if article_pages > 0 and coverage.articles == 0:
+    pages = coverage.articles or article_pages
+    if pages > 0 and coverage.extracted == 0:
         problems.append(
-            f"no article extracted from {article_pages} fetched article pages: the site's markup "
+            f"no article extracted from {pages} fetched article pages: the site's markup "
             "has probably changed (see humas_crawler/profile.py)"
         )
     elif coverage.articles >= min_sample:

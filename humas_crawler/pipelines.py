@@ -13,6 +13,9 @@ from humas_crawler.monitor import Coverage
 
 logger = logging.getLogger(__name__)
 
+# Quarantine reasons that mean an article page was fetched but yielded no article.
+EXTRACTION_FAILURES = frozenset({"extraction-error", "empty-extraction"})
+
 
 class ArchivePipeline:
     """Store articles (with their capture, in one transaction), quarantines and fetch failures."""
@@ -74,6 +77,6 @@ class CoveragePipeline:
     def process_item(self, item: Any) -> Any:
         if isinstance(item, ArticleItem):
             self.coverage.add(item.record)
-        elif isinstance(item, QuarantineItem) and item.reason == "extraction-error":
+        elif isinstance(item, QuarantineItem) and item.reason in EXTRACTION_FAILURES:
             self.coverage.add({})
         return item

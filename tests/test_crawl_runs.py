@@ -1,0 +1,149 @@
+"""How crawl runs end: degraded alarms, failures retried next run, the Scrapy way of running."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import pytest
+
+from humas_crawler.replica.model import ReplicaSite
+from humas_crawler.replica.server import Faults, ReplicaServer, Request, Response
+from tests.conftest import ROOT
+from tests.test_crawl import archived, crawl, rows
+
+ARTICLE_PATHS = ("/berita/", "/detailberita/")
+MONTHS = (
+    rb"(?:Januari|Februari|Maret|April|Mei|Juni|Juli|Agustus|September|Oktober|November|Desember)"
+)
+
+
+def is_article(request: Request, response: Response) -> bool:
+    return request.path.startswith(ARTICLE_PATHS) and response.status == 200
+
+
+class DatesGone(Faults):
+    """The site changed: article pages no longer show when they were published."""
+
+    def after(self, request: Request, response: Response) -> Response:
+        if not is_article(request, response):
+            return response
+        body = re.sub(rb"(?:\w+, )?\d{1,2} " + MONTHS + rb" \d{4}[^<]*", b"", response.body)
+        body = re.sub(rb'(datetime|content)="\d{4}-\d\d-\d\d[^"]*"', b"", body)
+        body = re.sub(rb'"datePublished": *"[^"]*",?', b"", body)
+        return Response(response.status, body, response.content_type, response.headers)
+
+
+class NothingLeft(Faults):
+    """The site changed beyond recognition: article pages carry no article at all."""
+
+    def after(self, request: Request, response: Response) -> Response:
+        if not is_article(request, response):
+            return response
+        return Response(200, b"<html><body><nav><a href='/berita'>Berita</a></nav></body></html>")
+
+
+class BrokenArticle(Faults):
+    """One article answers 500 every time."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.active = True
+
+    def before(self, request: Request) -> Response | None:
+        if self.active and request.path == self.path:
+            return Response(500, b"<html><body>Internal Server Error</body></html>")
+        return None
+
+
+def test_missing_field_makes_a_degraded_run_with_exit_3(tmp_path) -> None:
+    site = ReplicaSite(articles=20, seed=3)
+    with ReplicaServer(site, faults=DatesGone()) as server:
+        result = crawl(server, tmp_path)
+    assert result.returncode == 3, result.stdout + result.stderr[-2000:]
+    assert "published_at found in 0 of 20 articles (0%), below the 90% threshold" in result.stderr
+    run = rows(tmp_path, "select status, message from crawl_runs")[0]
+    assert run["status"] == "degraded"
+    assert "published_at" in run["message"]
+    # The articles are archived all the same, with what could be extracted.
+    assert len(archived(tmp_path)) == 20
+
+
+def test_no_article_from_fetched_pages_is_degraded(tmp_path) -> None:
+    site = ReplicaSite(articles=12, seed=4)
+    with ReplicaServer(site, faults=NothingLeft()) as server:
+        result = crawl(server, tmp_path)
+    assert result.returncode == 3
+    assert "no article extracted from 12 fetched article pages" in result.stderr
+    quarantined = rows(tmp_path, "select reason, capture_id from quarantine")
+    assert len(quarantined) == 12
+    assert {q["reason"] for q in quarantined} == {"empty-extraction"}
+    assert all(q["capture_id"] for q in quarantined)
+    assert archived(tmp_path) == {}
+
+
+def test_an_article_that_fails_is_recorded_and_fetched_next_run(tmp_path) -> None:
+    site = ReplicaSite(articles=15, seed=5)
+    victim = site.newest_first()[5]
+    faults = BrokenArticle(victim.path)
+    with ReplicaServer(site, faults=faults) as server:
+        first = crawl(server, tmp_path)
+        assert first.returncode == 0, first.stderr[-2000:]
+        url = f"{server.base_url}{victim.path}"
+        assert url not in archived(tmp_path)
+        failures = rows(tmp_path, "select url, attempts, last_error from fetch_failures")
+        assert failures == [{"url": url, "attempts": 1, "last_error": "HTTP 500"}]
+        faults.active = False
+        second = crawl(server, tmp_path)
+        assert second.returncode == 0, second.stderr[-2000:]
+    assert url in archived(tmp_path)
+    assert rows(tmp_path, "select * from fetch_failures") == []
+    assert len(archived(tmp_path)) == 15
+
+
+def test_scrapy_crawl_runs_the_same_spider(tmp_path) -> None:
+    site = ReplicaSite(articles=8, seed=6)
+    with ReplicaServer(site) as server:
+        settings = {
+            "HUMAS_DB": tmp_path / "humas.sqlite",
+            "HUMAS_WARC_DIR": tmp_path / "warc",
+            "DOWNLOAD_DELAY": 0,
+            "AUTOTHROTTLE_ENABLED": 0,
+            "LOG_LEVEL": "WARNING",
+        }
+        args = [f"-s{name}={value}" for name, value in settings.items()]
+        result = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "scrapy",
+                "crawl",
+                "kaltimprov",
+                f"-abase_url={server.base_url}",
+                *args,
+            ],
+            cwd=ROOT,
+            capture_output=True,
+            text=True,
+            timeout=180,
+        )
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert len(archived(tmp_path)) == 8
+    assert rows(tmp_path, "select status from crawl_runs")[0]["status"] == "ok"
+
+
+@pytest.mark.parametrize(
+    "bad", [["--mode", "fast"], ["--revisit-days", "-1"], ["--base-url", "ftp://x"]]
+)
+def test_bad_crawl_arguments_are_clear_errors(tmp_path, bad) -> None:
+    result = subprocess.run(
+        [sys.executable, "-m", "humas_crawler", "crawl", "--db", str(tmp_path / "x.sqlite"), *bad],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert result.returncode == 2
+    assert "Traceback" not in result.stderr
+    assert "Error" in result.stderr
+    assert not (tmp_path / "x.sqlite").exists()
