@@ -143,10 +143,7 @@ class KaltimprovSpider(Spider):
     # ----- callbacks ----------------------------------------------------------------------
 
     def parse_robots(self, response: Response) -> Iterator[Request]:
-        text = (
-            response.text if isinstance(response, TextResponse) else response.body.decode("latin-1")
-        )
-        for url in sitemap_urls_from_robots(text, base_url=response.url):
+        for url in sitemap_urls_from_robots(response.body, base_url=response.url):
             canonical = self.site.canonicalize(url)
             if canonical and self.site.is_on_site(canonical):
                 yield Request(canonical, callback=self.parse_sitemap, errback=self.optional_failed)
