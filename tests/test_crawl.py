@@ -85,7 +85,11 @@ def test_full_crawl_archives_every_article_once_with_every_field_right(replica, 
     run = rows(tmp_path, "select * from crawl_runs")[0]
     assert run["status"] == "ok"
     assert run["articles_new"] == len(site.articles)
-    assert json.loads(run["stats_json"])["humas/coverage/title"] == 1.0
+    stats = json.loads(run["stats_json"])
+    assert stats["humas/coverage/title"] == 1.0
+    # The replica's footer links https://example.org/mitra: every request the crawl made
+    # reached the replica, none went to another host.
+    assert stats["downloader/request_count"] == len(server.requests)
     # robots.txt obeyed, never another host.
     paths = [r.path for r in server.requests]
     assert not [p for p in paths if p.startswith(("/admin", "/cari"))]
