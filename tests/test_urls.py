@@ -256,3 +256,21 @@ def test_canonical_form_is_stable(suffix: str) -> None:
     once = SITE.canonicalize("https://kaltimprov.go.id/berita/" + suffix)
     if once is not None:
         assert SITE.canonicalize(once) == once
+
+
+@given(
+    st.lists(
+        st.text(alphabet="abcdefghijklmnopqrstuvwxyzABC0123456789-._~", min_size=1, max_size=12),
+        min_size=1,
+        max_size=4,
+    ),
+    st.booleans(),
+)
+def test_plain_paths_take_the_fast_path_to_the_same_answer(segments, slash) -> None:
+    """The shortcut for plain on-site paths agrees with w3lib's full canonicalization."""
+    from w3lib.url import canonicalize_url as w3lib_canonicalize
+
+    path = "/" + "/".join(segments) + ("/" if slash else "")
+    got = Site.from_base_url().canonicalize(path)
+    slow = w3lib_canonicalize("https://www.kaltimprov.go.id" + path)
+    assert got == slow.rstrip("/") or (got == slow and path == "/")

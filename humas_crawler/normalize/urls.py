@@ -109,6 +109,10 @@ class Site:
         if parts is None:
             return None  # javascript:, mailto:, data:, ... or no host
         if self._owns(parts):
+            if not parts.query and _PLAIN_PATH.match(parts.path) and "/." not in parts.path:
+                # Most links: a plain on-site path, already canonical once the scheme, host,
+                # fragment and trailing slash are settled (w3lib would change nothing else).
+                return f"{self.base_url}{parts.path.rstrip('/') or '/'}"
             parts = parts._replace(scheme=self.scheme, netloc=self.host)
         else:
             parts = parts._replace(scheme=parts.scheme.lower(), netloc=_clean_netloc(parts))
@@ -131,7 +135,8 @@ class Site:
 
     def _article_slug(self, url: str) -> str | None:
         canonical = self.canonicalize(url)
-        if canonical is None or not self.is_on_site(canonical):
+        # Canonical on-site URLs all start with the site's own scheme and host.
+        if canonical is None or not canonical.startswith(self.base_url + "/"):
             return None
         path = urlsplit(canonical).path
         for prefix in self.article_path_prefixes:
@@ -167,6 +172,8 @@ def _drop_tracking_params(url: str) -> str:
     return url_query_cleaner(url, tracking, remove=True, unique=False)
 
 
+# Segments of unreserved characters only: nothing for w3lib to encode, decode or drop.
+_PLAIN_PATH = re.compile(r"^(?:/[A-Za-z0-9._~-]+)*/?$")
 _ABSOLUTE = re.compile(r"^[a-zA-Z][a-zA-Z0-9+.-]*:")
 
 
