@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Literal, ParamSpec, TypeVar
 
 from sqlite_utils import Database
 
-from humas_crawler.record import content_hash
+from humas_crawler.record import RECORD_FIELDS, content_hash
 
 if TYPE_CHECKING:
     from humas_crawler.normalize.categories import Taxonomy
@@ -101,28 +101,8 @@ TABLES: dict[str, TableSpec] = {
     "articles": TableSpec(
         columns={
             "id": int,
-            **_text(
-                "url",
-                "slug",
-                "title",
-                "published_at",
-                "published_date",
-                "published_precision",
-                "published_raw",
-                "category",
-                "category_slug",
-                "category_raw",
-            ),
-            "category_known": int,
-            **_text(
-                "dateline",
-                "body_text",
-                "photo_caption",
-                "author_codes",
-                "image_urls",
-                "canonical_link",
-                "content_hash",
-            ),
+            # The record's own fields (humas_crawler.record), in its order.
+            **{name: int if name == "category_known" else str for name in RECORD_FIELDS},
             "duplicate_of": int,
             **_text("first_seen_at", "last_fetched_at", "last_changed_at"),
             "revision": int,

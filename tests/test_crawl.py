@@ -192,18 +192,23 @@ def rows_ready(tmp: Path) -> bool:
         return False
 
 
+def wait_for_articles(tmp: Path, n: int) -> None:
+    """Wait until a running crawl has stored `n` articles."""
+    deadline = time.monotonic() + 60
+    while True:
+        assert time.monotonic() < deadline, "the crawl never stored enough articles"
+        try:
+            if len(rows(tmp, "select id from articles")) >= n:
+                return
+        except sqlite3.Error:
+            pass  # the archive is still being created
+        time.sleep(0.1)
+
+
 def test_kill_9_then_rerun_completes_the_archive(replica, tmp_path) -> None:
     site, server = replica
     victim = crawl(server, tmp_path, wait=False, delay="0.05")
-    deadline = time.monotonic() + 60
-    while True:
-        assert time.monotonic() < deadline, "crawl never stored an article"
-        try:
-            if len(rows(tmp_path, "select id from articles")) >= 8:
-                break
-        except sqlite3.Error:
-            pass
-        time.sleep(0.1)
+    wait_for_articles(tmp_path, 8)
     victim.send_signal(signal.SIGKILL)
     victim.wait(timeout=30)
     result = crawl(server, tmp_path)
@@ -218,15 +223,7 @@ def test_jobdir_resumes_an_interrupted_crawl(replica, tmp_path) -> None:
     site, server = replica
     jobdir = tmp_path / "job"
     first = crawl(server, tmp_path, "--jobdir", str(jobdir), wait=False, delay="0.05")
-    deadline = time.monotonic() + 60
-    while True:
-        assert time.monotonic() < deadline
-        try:
-            if len(rows(tmp_path, "select id from articles")) >= 8:
-                break
-        except sqlite3.Error:
-            pass
-        time.sleep(0.1)
+    wait_for_articles(tmp_path, 8)
     first.send_signal(signal.SIGINT)
     first.wait(timeout=60)
     done = set(archived(tmp_path))
