@@ -147,3 +147,23 @@ def test_bad_crawl_arguments_are_clear_errors(tmp_path, bad) -> None:
     assert "Traceback" not in result.stderr
     assert "Error" in result.stderr
     assert not (tmp_path / "x.sqlite").exists()
+
+
+class ListingsDown(Faults):
+    """Every listing page fails: only the sitemap is left as a route to the articles."""
+
+    def before(self, request: Request) -> Response | None:
+        path = request.path.split("?")[0]
+        if path in ("/", "/berita") or path.startswith("/kategori/"):
+            return Response(404, b"<html><body>Tidak ditemukan</body></html>")
+        return None
+
+
+def test_sitemap_from_robots_is_a_route_to_every_article(tmp_path) -> None:
+    site = ReplicaSite(articles=15, seed=8, sitemap=True)
+    with ReplicaServer(site, faults=ListingsDown()) as server:
+        result = crawl(server, tmp_path)
+        paths = [r.path for r in server.requests]
+    assert result.returncode == 0, result.stderr[-2000:]
+    assert "/sitemap.xml" in paths
+    assert len(archived(tmp_path)) == 15
