@@ -36,7 +36,7 @@ def main() -> None:
 
     \b
     Example:
-        humas-crawler inspect fixtures/article/bootstrap-2019-seed/page.html --json
+        humas-crawler inspect fixtures/article/bootstrap-2019-seed-raker-kehumasan/page.html --json
     """
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import json
 import urllib.error
 import urllib.request
@@ -52,7 +53,7 @@ def load_page(target: str, url: str | None = None, timeout: float = 30.0) -> Pag
                 if len(body) > MAX_BYTES:
                     raise SourceError(f"{target}: response larger than {MAX_BYTES} bytes, refused")
                 return Page(response.geturl(), body, response.headers.get("Content-Type"))
-        except (urllib.error.URLError, TimeoutError, OSError) as exc:
+        except (urllib.error.URLError, http.client.HTTPException, OSError, ValueError) as exc:
             raise SourceError(f"cannot fetch {target}: {exc}") from exc
     path = Path(target)
     try:
