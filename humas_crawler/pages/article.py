@@ -356,8 +356,10 @@ class ArticlePage:
         if declared:
             # Elements whose whole text contains a declared title's first words (libxml2 does
             # this scan in C), then the exact, case- and whitespace-folded comparison.
-            probes = {t.split()[0] for t in candidates if t.split()}
-            rough = set()
+            rough: set[HtmlElement] = set()
+            # The title's longest word rarely appears in other titles (sidebars are full of
+            # "Gubernur ..."), so few text nodes qualify.
+            probes = {max(t.split(), key=len) for t in candidates if t.split()}
             for probe in probes:
                 for parent in _TEXT_CONTAINS(self.root, probe=probe):
                     # The title may be split by inline tags: look a few levels up too.

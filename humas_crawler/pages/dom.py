@@ -96,10 +96,15 @@ def tag(el: HtmlElement) -> str:
     return el.tag.lower() if isinstance(el.tag, str) else ""
 
 
-def class_words(el: HtmlElement) -> set[str]:
+def class_words(el: HtmlElement) -> frozenset[str]:
     """The words of an element's class and id ("post-share_box" -> {"post", "share", "box"})."""
-    raw = f"{el.get('class') or ''} {el.get('id') or ''}".lower()
-    return {w for w in _WORD_SPLIT.split(raw) if w}
+    return _words(el.get("class") or "", el.get("id") or "")
+
+
+@functools.lru_cache(maxsize=4096)
+def _words(classes: str, ident: str) -> frozenset[str]:
+    # Pages repeat the same class strings on many elements: split each string once.
+    return frozenset(w for w in _WORD_SPLIT.split(f"{classes} {ident}".lower()) if w)
 
 
 def ancestors(el: HtmlElement) -> Iterator[HtmlElement]:
