@@ -184,12 +184,12 @@ def _origin(url: str) -> str:
     return f"{parts.scheme}://{parts.netloc}/"
 
 
-@functools.lru_cache(maxsize=1 << 16)
+@functools.lru_cache(maxsize=1 << 14)
 def _canonicalize_cached(site: Site, url: str, base: str | None) -> str | None:
     return site._canonicalize(url, base)
 
 
-@functools.lru_cache(maxsize=1 << 16)
+@functools.lru_cache(maxsize=1 << 14)
 def _article_slug_cached(site: Site, url: str) -> str | None:
     return site._article_slug(url)
 

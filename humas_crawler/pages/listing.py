@@ -334,7 +334,14 @@ class ListingPage:
             href = a.get("href") or ""
             if self.profile.category_href.search(href):
                 url = self._canonical(href)
-                if url and self.site.is_on_site(url) and url not in found:
+                # First pages only: a category's further pages are reached through its own
+                # pagination, where an incremental crawl's stop rule applies.
+                if not url or not self.site.is_on_site(url):
+                    continue
+                page = self.page_number(url)
+                if page == 1:
+                    url = self._listing_base(url)  # "?page=1" is the category's first page
+                if page in (None, 1) and url not in found:
                     found.append(url)
         return found
 
