@@ -75,3 +75,15 @@ def test_degenerate_pages_give_empty_records_not_errors(html: str) -> None:
 @given(st.text(max_size=300))
 def test_any_text_extracts_without_raising(text: str) -> None:
     ArticlePage(URL, f"<html><body><h1>{text}</h1><p>{text}</p></body></html>").to_item()
+
+
+def test_category_urls_are_first_pages_only() -> None:
+    html = (
+        "<a href='/kategori/sosial'>Sosial</a> <a href='/kategori/sosial?page=2'>2</a>"
+        " <a href='/kategori/pendidikan?page=1'>Pendidikan</a> <a href='/kategori/x/page/3'>3</a>"
+    )
+    page = ListingPage("https://www.kaltimprov.go.id/berita", f"<html><body>{html}</body></html>")
+    assert page.category_urls == [
+        "https://www.kaltimprov.go.id/kategori/sosial",
+        "https://www.kaltimprov.go.id/kategori/pendidikan",
+    ]

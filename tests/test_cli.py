@@ -105,7 +105,9 @@ def test_every_command_has_help() -> None:
         assert command.help and "Example" in command.help, name
 
 
-@pytest.mark.parametrize("target", ["http://127.0.0.1:notaport/berita", "http://127.0.0.1:9/berita"])
+@pytest.mark.parametrize(
+    "target", ["http://127.0.0.1:notaport/berita", "http://127.0.0.1:9/berita"]
+)
 def test_inspect_unreachable_or_bad_url_is_a_clear_error(target: str) -> None:
     result = CliRunner().invoke(main, ["inspect", target])
     assert result.exit_code == 1

@@ -139,6 +139,9 @@ def test_incremental_run_fetches_little_and_archives_new_articles(replica, tmp_p
     assert len(article_requests) <= len(added) + recent + 3  # + old-form redirect hops
     assert len(requests) <= len(article_requests) + len(listing_requests) + 3  # robots x2, sitemap
     assert len([p for p in requests if p.startswith("/berita?page=")]) <= 1
+    # A category's further pages only when its first page had something new.
+    deeper = [p for p in requests if p.startswith("/kategori/") and "page=" in p]
+    assert len(deeper) <= len(added)
 
 
 def test_edits_become_revisions(replica, tmp_path) -> None:
