@@ -572,6 +572,18 @@ class Store:
         return (_decode_article(dict(zip(columns, row, strict=True))) for row in cursor)
 
     @_user_errors
+    def latest_captures(self, *, status: int = 200) -> Iterator[dict[str, Any]]:
+        """The newest capture of every URL that answered `status`, oldest URL first (reparse)."""
+        cursor = self.db.execute(
+            "select c.* from captures c join ("
+            "  select url, max(id) as id from captures where status = ? group by url"
+            ") latest on latest.id = c.id order by c.id",
+            [status],
+        )
+        columns = [d[0] for d in cursor.description]
+        return (dict(zip(columns, row, strict=True)) for row in cursor.fetchall())
+
+    @_user_errors
     def search(self, query: str, *, limit: int = 20) -> list[dict[str, Any]]:
         """Full-text search (FTS5 query syntax), best matches first."""
         rows = self.db.table("articles").search(
