@@ -11,6 +11,7 @@ import click
 
 from humas_crawler import __version__
 from humas_crawler.archive import default_db_path
+from humas_crawler.commands.browse import browse
 from humas_crawler.fixturecases import KINDS, extract, guess_kind, save_case
 from humas_crawler.normalize import DEFAULT_BASE_URL, Site
 from humas_crawler.pages import ArticlePage, ListingPage
@@ -320,6 +321,9 @@ def replica(port: int, articles: int, seed: int, sitemap: bool) -> None:
 
     serve_forever(port, articles, seed=seed, sitemap=sitemap)
 
+
+# Commands that read or rework the archive live in humas_crawler.commands, one module each.
+main.add_command(browse)
 
 if __name__ == "__main__":  # pragma: no cover
     main(sys.argv[1:])

@@ -260,7 +260,9 @@ def test_canonical_form_is_stable(suffix: str) -> None:
 
 @given(
     st.lists(
-        st.text(alphabet="abcdefghijklmnopqrstuvwxyzABC0123456789-._~", min_size=1, max_size=12),
+        st.text(alphabet="abcdefghijklmnopqrstuvwxyzABC0123456789-._~", min_size=1, max_size=12)
+        # Dot segments are resolved by urljoin first: another path, not this shortcut's business.
+        .filter(lambda segment: segment not in (".", "..")),
         min_size=1,
         max_size=4,
     ),

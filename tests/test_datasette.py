@@ -1,0 +1,469 @@
+"""`humas-crawler browse`: the shipped Datasette metadata, its canned queries, and a real
+Datasette on 127.0.0.1 read over HTTP and in headless Chromium (Debian's `chromium`).
+
+Tests that need Datasette or Chromium skip, saying so, where they are missing; `.ci/run`
+installs Chromium, the `test` extra brings Datasette.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import importlib.util
+import json
+import os
+import re
+import shutil
+import signal
+import sqlite3
+import subprocess
+import sys
+import tempfile
+import time
+import urllib.error
+import urllib.parse
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner
+
+from humas_crawler.commands import browse as browse_module
+from humas_crawler.commands.browse import (
+    browse,
+    database_name,
+    datasette_command,
+    load_metadata,
+    write_metadata,
+)
+from humas_crawler.normalize.categories import Taxonomy
+from humas_crawler.record import RECORD_FIELDS
+from humas_crawler.store import TABLES, Store
+
+HAS_DATASETTE = importlib.util.find_spec("datasette") is not None
+HAS_YAML = importlib.util.find_spec("yaml") is not None
+needs_datasette = pytest.mark.skipif(
+    not HAS_DATASETTE,
+    reason="Datasette is not installed (pip install 'humas-crawler[browse]', or the test extra)",
+)
+needs_yaml = pytest.mark.skipif(
+    not HAS_YAML, reason="PyYAML is not installed (Datasette brings it: the browse extra)"
+)
+
+# Not `humas`: the metadata must follow the archive under whatever name Datasette gives it.
+ARCHIVE_NAME = "arsip-kaltim"
+PESUT_TITLE = "Pesut Mahakam Kembali Terlihat di Perairan Samarinda"
+FETCHED_AT = "2026-11-27T20:08:57Z"
+STARTUP_TIMEOUT = 30
+CHROMIUM_TIMEOUT = 90
+CHROMIUM_FLAGS = (
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+)
+
+
+def article(slug: str, title: str, body: str, published_at: str, category: str) -> dict[str, Any]:
+    record: dict[str, Any] = dict.fromkeys(RECORD_FIELDS)
+    record.update(
+        url=f"https://www.kaltimprov.go.id/berita/{slug}",
+        slug=slug,
+        title=title,
+        published_at=published_at,
+        published_date=published_at[:10],
+        published_precision="second",
+        published_raw=published_at,
+        category=category,
+        category_slug=category.lower(),
+        category_raw=category.upper(),
+        category_known=True,
+        dateline="Samarinda",
+        body_text=body,
+        image_urls=[],
+    )
+    return record
+
+
+ARTICLES = (
+    article(
+        "pesut-mahakam-kembali-terlihat",
+        PESUT_TITLE,
+        "SAMARINDA – Kawanan pesut terlihat di Sungai Mahakam.\n\nWarga diminta menjaga sungai.",
+        "2024-03-05T09:15:00+08:00",
+        "Lingkungan",
+    ),
+    article(
+        "festival-sungai-mahakam",
+        "Festival Sungai Mahakam Digelar",
+        "SAMARINDA – Festival menampilkan perahu hias dan maskot pesut-pesut lucu.",
+        "2024-04-10T10:00:00+08:00",
+        "Pariwisata",
+    ),
+    article(
+        "banjir-rendam-samarinda",
+        "Banjir Rendam Samarinda",
+        "SAMARINDA – Hujan deras merendam beberapa kawasan; banjirnya surut sore hari.",
+        "2024-06-11T16:30:00+08:00",
+        "Pemerintahan",
+    ),
+)
+
+
+def build_archive(path: Path) -> Path:
+    """A small archive: three articles, a finished run, a quarantine row, a failure."""
+    with Store.open(path) as store:
+        run_id = store.start_run("incremental", "https://www.kaltimprov.go.id")
+        store.sync_categories(Taxonomy.default())
+        for record in ARTICLES:
+            store.save_article(record, capture=None, run_id=run_id, fetched_at=FETCHED_AT)
+        store.quarantine(
+            "https://www.kaltimprov.go.id/berita/x", "timestamp", "31 Februari 2022", run_id
+        )
+        store.record_failure("https://www.kaltimprov.go.id/berita/y", "HTTP 503", run_id)
+        store.finish_run(run_id, status="ok", counts={"articles_new": 3}, stats={})
+    return path
+
+
+@pytest.fixture(scope="module")
+def archive(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return build_archive(tmp_path_factory.mktemp("archive") / f"{ARCHIVE_NAME}.sqlite")
+
+
+# --- the metadata, without a server ---------------------------------------------------------
+
+
+@needs_yaml
+def test_metadata_is_keyed_by_the_archive_file_stem(tmp_path: Path) -> None:
+    assert database_name(Path("data/humas.sqlite")) == "humas"
+    shipped = load_metadata()
+    assert list(shipped["databases"]) == ["humas"]
+    assert shipped["title"] == "humas-crawler archive: Kaltim provincial news"
+    assert "kaltimprov.go.id" in shipped["source"]
+    assert shipped["source_url"].startswith("https://www.kaltimprov.go.id")
+    assert "MIT" in shipped["license"]
+    assert "archived for research" in shipped["license"]
+    written = write_metadata(tmp_path / "elsewhere" / "my.archive.db", tmp_path)
+    moved = json.loads(written.read_text(encoding="utf-8"))
+    assert list(moved["databases"]) == ["my.archive"]
+    assert moved["databases"]["my.archive"] == shipped["databases"]["humas"]
+
+
+@needs_yaml
+def test_metadata_describes_every_table_and_column_of_the_schema() -> None:
+    tables = load_metadata()["databases"]["humas"]["tables"]
+    assert set(tables) == set(TABLES)
+    for name, spec in TABLES.items():
+        assert tables[name].get("description"), name
+        described = tables[name].get("columns") or {}
+        assert set(described) == set(spec.columns), name
+        assert all(isinstance(text, str) and text for text in described.values()), name
+
+
+@needs_yaml
+def test_canned_queries_run_on_the_archive_read_only(archive: Path) -> None:
+    queries = load_metadata()["databases"]["humas"]["queries"]
+    assert {
+        "search",
+        "articles_per_month",
+        "articles_per_category",
+        "latest_runs",
+        "recent_articles",
+        "quarantine_by_reason",
+    } <= set(queries)
+    conn = sqlite3.connect(f"{archive.absolute().as_uri()}?mode=ro", uri=True)
+    try:
+        for name, query in queries.items():
+            assert query.get("title") and query.get("description"), name
+            params = {"q": "pesut"} if ":q" in query["sql"] else {}
+            conn.execute(query["sql"], params).fetchall()
+        per_month = dict(conn.execute(queries["articles_per_month"]["sql"]).fetchall())
+        assert per_month == {"2024-03": 1, "2024-04": 1, "2024-05": 0, "2024-06": 1}
+    finally:
+        conn.close()
+
+
+@needs_yaml
+@pytest.mark.parametrize(
+    ("q", "titles"),
+    [
+        ("pesut", [PESUT_TITLE, "Festival Sungai Mahakam Digelar"]),  # the title hit first
+        ("PESUT", [PESUT_TITLE, "Festival Sungai Mahakam Digelar"]),
+        ("pesut-pesut", ["Festival Sungai Mahakam Digelar"]),  # a hyphen: no FTS5 error
+        ("pesut mahakam", [PESUT_TITLE, "Festival Sungai Mahakam Digelar"]),  # all words
+        ("banjir", ["Banjir Rendam Samarinda"]),
+        ("banjir*", ["Banjir Rendam Samarinda"]),  # prefix: banjirnya
+        ('"kawanan pesut"', [PESUT_TITLE]),  # FTS5 phrase
+        ('"pesut kawanan"', []),
+        (
+            "title:festival OR banjir",
+            ["Festival Sungai Mahakam Digelar", "Banjir Rendam Samarinda"],
+        ),
+        ("", []),
+        ("   ", []),
+        ("tidakada", []),
+    ],
+)
+def test_search_query(archive: Path, q: str, titles: list[str]) -> None:
+    sql = load_metadata()["databases"]["humas"]["queries"]["search"]["sql"]
+    conn = sqlite3.connect(f"{archive.absolute().as_uri()}?mode=ro", uri=True)
+    conn.row_factory = sqlite3.Row
+    try:
+        rows = conn.execute(sql, {"q": q}).fetchall()
+    finally:
+        conn.close()
+    found = [row["title"] for row in rows]
+    if q.startswith("title:"):
+        assert sorted(found) == sorted(titles)
+    else:
+        assert found == titles
+    for row in rows:
+        assert set(row.keys()) >= {"published_at", "category", "title", "snippet", "url"}
+        assert "**" in row["snippet"]
+
+
+# --- the browse command ---------------------------------------------------------------------
+
+
+def test_browse_without_the_archive_is_a_clear_error_and_creates_nothing(tmp_path: Path) -> None:
+    missing = tmp_path / "nowhere" / "humas.sqlite"
+    result = CliRunner().invoke(browse, ["--db", str(missing)])
+    assert result.exit_code == 1
+    assert f"no archive at {missing}" in result.stderr
+    assert "Traceback" not in result.output
+    assert not missing.parent.exists()
+
+
+def test_browse_refuses_a_file_that_is_not_an_archive(tmp_path: Path) -> None:
+    other = tmp_path / "notes.sqlite"
+    other.write_bytes(b"not a database at all" * 100)
+    result = CliRunner().invoke(browse, ["--db", str(other)])
+    assert result.exit_code == 1
+    assert "not a SQLite database" in result.stderr
+
+
+def test_browse_without_datasette_says_what_to_install(
+    archive: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(browse_module, "datasette_available", lambda: False)
+    result = CliRunner().invoke(browse, ["--db", str(archive)])
+    assert result.exit_code == 1
+    assert "pip install 'humas-crawler[browse]'" in result.stderr
+
+
+def test_datasette_command_is_read_only_and_immutable_only_on_request() -> None:
+    db, metadata = Path("data/humas.sqlite"), Path("/tmp/m.json")
+    command = datasette_command(db, metadata, host="127.0.0.1", port=8123)
+    assert command[:4] == [sys.executable, "-m", "datasette", "serve"]
+    assert "--immutable" not in command and "-i" not in command
+    assert str(db) in command
+    assert command[command.index("--metadata") + 1] == str(metadata)
+    assert command[command.index("--port") + 1] == "8123"
+    assert "--open" not in command
+    opened = datasette_command(db, metadata, open_browser=True, immutable=True)
+    assert opened[opened.index("--immutable") + 1] == str(db)
+    assert "--open" in opened
+
+
+# --- a real Datasette -----------------------------------------------------------------------
+
+
+def _stop(process: subprocess.Popen, *, group: bool = False) -> None:
+    """Stop a process (or its whole process group), politely first."""
+    if process.poll() is None:
+        with contextlib.suppress(ProcessLookupError):
+            if group:
+                os.killpg(process.pid, signal.SIGTERM)
+            else:
+                process.terminate()
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            process.wait(10)
+    if group:
+        # Children may outlive their parent: the group goes in any case.
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+    if process.poll() is None:
+        process.kill()
+        process.wait(10)
+
+
+def _wait_for_port(process: subprocess.Popen, log: Path) -> int:
+    """The port uvicorn reports in `log`, once the server answers there."""
+    deadline = time.monotonic() + STARTUP_TIMEOUT
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            pytest.fail(f"Datasette exited with {process.returncode}:\n{log.read_text()}")
+        found = re.search(r"Uvicorn running on http://127\.0\.0\.1:(\d+)", log.read_text())
+        if found:
+            port = int(found.group(1))
+            with contextlib.suppress(OSError):
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/-/versions.json", timeout=2)
+                return port
+        time.sleep(0.1)
+    pytest.fail(f"Datasette did not answer within {STARTUP_TIMEOUT} s:\n{log.read_text()}")
+
+
+def _get(url: str) -> tuple[int, Any]:
+    try:
+        with urllib.request.urlopen(url, timeout=10) as response:
+            body = response.read().decode("utf-8")
+            status = response.status
+    except urllib.error.HTTPError as exc:
+        body, status = exc.read().decode("utf-8"), exc.code
+    return status, json.loads(body) if url.split("?")[0].endswith(".json") else body
+
+
+@pytest.fixture(scope="module")
+def server(archive: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Datasette serving the archive on a free 127.0.0.1 port, as `browse` runs it."""
+    if not HAS_DATASETTE:
+        pytest.skip("Datasette is not installed (pip install 'humas-crawler[browse]')")
+    directory = tmp_path_factory.mktemp("datasette")
+    metadata = write_metadata(archive, directory)
+    # Port 0: uvicorn binds a free port and names it in its log (no race for the port).
+    command = datasette_command(archive, metadata, host="127.0.0.1", port=0)
+    log = directory / "datasette.log"
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            command, stdout=output, stderr=subprocess.STDOUT, stdin=subprocess.DEVNULL
+        )
+    try:
+        port = _wait_for_port(process, log)
+        yield f"http://127.0.0.1:{port}"
+    finally:
+        _stop(process)
+
+
+def test_datasette_serves_the_metadata_under_the_archive_name(server: str) -> None:
+    status, metadata = _get(f"{server}/-/metadata.json")
+    assert status == 200
+    assert list(metadata["databases"]) == [ARCHIVE_NAME]
+    status, page = _get(f"{server}/")
+    assert "humas-crawler archive: Kaltim provincial news" in page
+    status, page = _get(f"{server}/{ARCHIVE_NAME}/articles")
+    assert status == 200
+    assert "One row per article URL" in page
+    assert "Publication time, ISO 8601 in WITA" in page  # a column description
+
+
+def test_search_canned_query_json_finds_the_article(server: str) -> None:
+    status, rows = _get(f"{server}/{ARCHIVE_NAME}/search.json?q=pesut&_shape=array")
+    assert status == 200, rows
+    assert [row["title"] for row in rows] == [PESUT_TITLE, "Festival Sungai Mahakam Digelar"]
+    assert rows[0]["url"] == "https://www.kaltimprov.go.id/berita/pesut-mahakam-kembali-terlihat"
+    assert rows[0]["published_at"] == "2024-03-05T09:15:00+08:00"
+    assert rows[0]["category"] == "Lingkungan"
+    assert "**pesut**" in rows[0]["snippet"].lower()
+    status, rows = _get(f"{server}/{ARCHIVE_NAME}/search.json?q=&_shape=array")
+    assert (status, rows) == (200, [])
+    status, rows = _get(f"{server}/{ARCHIVE_NAME}/search.json?_shape=array")
+    assert (status, rows) == (200, [])
+
+
+def test_every_canned_query_answers(server: str) -> None:
+    for name in load_metadata()["databases"]["humas"]["queries"]:
+        status, body = _get(f"{server}/{ARCHIVE_NAME}/{name}.json?q=pesut")
+        assert status == 200, (name, body)
+        assert body["ok"] is True, (name, body)
+
+
+def test_datasette_cannot_write_to_the_archive(server: str) -> None:
+    sql = urllib.parse.quote("update articles set title = 'x'")
+    status, body = _get(f"{server}/{ARCHIVE_NAME}.json?sql={sql}")
+    assert status == 400 and body["ok"] is False
+    _, rows = _get(f"{server}/{ARCHIVE_NAME}/search.json?q=pesut&_shape=array")
+    assert rows[0]["title"] == PESUT_TITLE
+
+
+def test_datasette_sees_what_a_crawl_commits_while_it_serves(server: str, archive: Path) -> None:
+    # Why browse does not use --immutable: a crawl writes (WAL) while archivists browse.
+    record = article(
+        "pesut-baru",
+        "Pesut Baru Lahir",
+        "Seekor anak pesut lahir.",
+        "2024-05-01T08:00:00+08:00",
+        "Lingkungan",
+    )
+    with Store.open(archive) as store:
+        store.save_article(record, capture=None, run_id=None, fetched_at=FETCHED_AT)
+        try:
+            _, rows = _get(f"{server}/{ARCHIVE_NAME}/search.json?q=lahir&_shape=array")
+            assert [row["title"] for row in rows] == ["Pesut Baru Lahir"]
+        finally:
+            found = store.get_article(record["url"])
+            store.db.execute("delete from article_revisions where article_id = ?", [found["id"]])
+            store.db.execute("delete from articles where id = ?", [found["id"]])
+
+
+def _chromium() -> str | None:
+    for candidate in ("/usr/bin/chromium", "chromium", "chromium-browser"):
+        found = shutil.which(candidate)
+        if found:
+            return found
+    return None
+
+
+def test_search_page_in_headless_chromium_shows_the_results(server: str) -> None:
+    chromium = _chromium()
+    if chromium is None:
+        pytest.skip(
+            "Chromium is not installed (Debian: apt-get install chromium; .ci/run installs it)"
+        )
+    from parsel import Selector
+
+    url = f"{server}/{ARCHIVE_NAME}/search?q=pesut"
+    with tempfile.TemporaryDirectory(prefix="humas-chromium-") as profile:
+        command = [chromium, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", "--dump-dom", url]
+        process = subprocess.Popen(
+            command,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,  # Chromium's helpers go with it
+        )
+        try:
+            dom, errors = process.communicate(timeout=CHROMIUM_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            pytest.fail(f"Chromium did not render {url} within {CHROMIUM_TIMEOUT} s")
+        finally:
+            _stop(process, group=True)
+    page = Selector(text=dom.decode("utf-8", "replace"))
+    assert page.css("title::text").get(), errors.decode("utf-8", "replace")[-2000:]
+    cells = page.css("table.rows-and-columns td")
+    assert cells, f"no results table in the page Chromium rendered:\n{dom[:3000]!r}"
+    texts = [" ".join(cell.css("::text").getall()).strip() for cell in cells]
+    assert PESUT_TITLE in texts
+    assert any("**pesut**" in text.lower() for text in texts)
+    # The form keeps what was searched.
+    assert page.css("input[name=q]::attr(value)").get() == "pesut"
+
+
+@needs_datasette
+def test_browse_command_serves_until_stopped(archive: Path, tmp_path: Path) -> None:
+    """The real command: metadata under the archive's name; SIGTERM stops it and Datasette."""
+    script = "import sys; from humas_crawler.commands.browse import browse; browse(sys.argv[1:])"
+    log = tmp_path / "browse.log"
+    with log.open("wb") as output:
+        process = subprocess.Popen(
+            [sys.executable, "-c", script, "--db", str(archive), "--port", "0"],
+            stdout=output,
+            stderr=subprocess.STDOUT,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+    try:
+        port = _wait_for_port(process, log)
+        status, metadata = _get(f"http://127.0.0.1:{port}/-/metadata.json")
+        assert status == 200 and list(metadata["databases"]) == [ARCHIVE_NAME]
+        assert "read-only" in log.read_text()
+        process.send_signal(signal.SIGTERM)  # the command alone, not its process group
+        assert process.wait(15) == 0, log.read_text()
+        with pytest.raises(OSError):
+            urllib.request.urlopen(f"http://127.0.0.1:{port}/-/versions.json", timeout=2)
+    finally:
+        _stop(process, group=True)
