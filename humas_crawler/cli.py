@@ -12,6 +12,7 @@ import click
 from humas_crawler import __version__
 from humas_crawler.archive import default_db_path
 from humas_crawler.commands.browse import browse
+from humas_crawler.commands.reparse import reparse
 from humas_crawler.fixturecases import KINDS, extract, guess_kind, save_case
 from humas_crawler.normalize import DEFAULT_BASE_URL, Site
 from humas_crawler.pages import ArticlePage, ListingPage
@@ -324,6 +325,7 @@ def replica(port: int, articles: int, seed: int, sitemap: bool) -> None:
 
 # Commands that read or rework the archive live in humas_crawler.commands, one module each.
 main.add_command(browse)
+main.add_command(reparse)
 
 if __name__ == "__main__":  # pragma: no cover
     main(sys.argv[1:])

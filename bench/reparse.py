@@ -1,0 +1,171 @@
+"""Reparse speed: pages per second re-extracted from the WARC files of a crawled replica.
+
+    python bench/reparse.py [--articles 1000] [--rounds 3] [--workers N] [--min-rate 300]
+
+A replica of --articles articles (seed 1) is crawled once in full (subprocess, --delay 0
+--concurrency 8); the server is then stopped. Each round times a `reparse` subprocess from start
+to exit (interpreter start-up, planning and the process pool included) in two cases:
+
+- unchanged: the archive as crawled, today's extractor finds every article as it is stored;
+- changed: every article's current version is first rewritten in SQLite as an older extractor
+  would have left it (body + content hash, article row and its current revision row), so every
+  page is read, extracted and written back as a new revision.
+
+Rate = pages reparsed (from the summary line) / wall seconds; medians over the rounds.
+Exit status: 0 when the median rate of both cases is at least --min-rate; 1 otherwise; 2 when
+the crawl or a reparse failed.
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import json
+import os
+import re
+import sqlite3
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parent))
+
+from _replica import ROOT, crawl_cmd, run_measured
+
+from humas_crawler.replica.model import ReplicaSite
+from humas_crawler.replica.server import ReplicaServer
+
+OLD = " (versi ekstraktor lama)"
+SUMMARY = re.compile(r"^reparsed (\d+): (\d+) new, (\d+) changed, (\d+) unchanged", re.M)
+
+
+def reparse_cmd(workdir: Path, workers: int | None) -> list[str]:
+    # `humas-crawler reparse` once the command is wired into cli.py; the command object before.
+    from humas_crawler.cli import main
+
+    if "reparse" in getattr(main, "commands", {}):
+        head = [sys.executable, "-m", "humas_crawler", "reparse"]
+    else:
+        code = "from humas_crawler.commands.reparse import reparse; reparse()"
+        head = [sys.executable, "-c", code]
+    args = ["--db", str(workdir / "humas.sqlite"), "--warc-dir", str(workdir / "warc")]
+    if workers is not None:
+        args += ["--workers", str(workers)]
+    return head + args
+
+
+@dataclass
+class Timed:
+    seconds: float  # wall time, start to exit
+    cpu: float  # user + system seconds of the process and its workers (os.wait4)
+    peak_rss_mb: float
+    returncode: int
+    output: str
+
+
+def run_timed(cmd: list[str]) -> Timed:
+    started = time.perf_counter()
+    proc = subprocess.Popen(
+        cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )  # fmt: skip
+    output = proc.stdout.read() if proc.stdout else ""
+    _, status, usage = os.wait4(proc.pid, 0)
+    seconds = time.perf_counter() - started
+    cpu = usage.ru_utime + usage.ru_stime
+    code = os.waitstatus_to_exitcode(status)
+    return Timed(seconds, cpu, usage.ru_maxrss / 1024, code, output)
+
+
+def age_every_article(db: Path) -> int:
+    """Rewrite every article's current version as an older extractor would have stored it."""
+
+    def digest(title: str, body: str, raw: str, category: str) -> str:
+        # humas_crawler.record.content_hash, inlined so the tampering stays plain SQL.
+        payload = json.dumps(
+            [title or "", body or "", raw or "", category or ""],
+            ensure_ascii=False,
+            separators=(",", ":"),
+        )
+        return "sha256:" + hashlib.sha256(payload.encode("utf-8")).hexdigest()
+
+    conn = sqlite3.connect(db)
+    try:
+        with conn:
+            articles = conn.execute(
+                "select id, revision, title, body_text, published_raw, category_raw from articles"
+            ).fetchall()
+            for article_id, revision, title, body, raw, category in articles:
+                body = (body or "") + OLD
+                new_hash = digest(title, body, raw, category)
+                conn.execute(
+                    "update articles set body_text = ?, content_hash = ? where id = ?",
+                    (body, new_hash, article_id),
+                )
+                conn.execute(
+                    "update article_revisions set body_text = ?, content_hash = ?"
+                    " where article_id = ? and revision = ?",
+                    (body, new_hash, article_id, revision),
+                )
+        return len(articles)
+    finally:
+        conn.close()
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--articles", type=int, default=1000)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--workers", type=int, help="reparse --workers (default: its own)")
+    parser.add_argument("--min-rate", type=float, default=300.0)
+    args = parser.parse_args()
+    site = ReplicaSite(articles=args.articles, seed=1)
+    rates: dict[str, list[float]] = {"unchanged": [], "changed": []}
+    cpu_ms: dict[str, list[float]] = {"unchanged": [], "changed": []}
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp)
+        with ReplicaServer(site) as server:
+            crawled = run_measured(crawl_cmd(server.base_url, work, "--mode", "full"))
+        if crawled.returncode != 0:
+            print(crawled.output[-3000:])
+            return 2
+        print(f"crawl: {args.articles} articles in {crawled.seconds:.1f} s (server stopped now)")
+        for round_ in range(args.rounds):
+            for case in rates:
+                if case == "changed":
+                    age_every_article(work / "humas.sqlite")
+                run = run_timed(reparse_cmd(work, args.workers))
+                found = SUMMARY.search(run.output)
+                if run.returncode != 0 or found is None:
+                    print(run.output[-3000:])
+                    return 2
+                pages = int(found.group(1))
+                expected = int(found.group(3 if case == "changed" else 4))
+                if expected != args.articles:
+                    print(f"{case}: expected {args.articles} {case} articles:\n{run.output}")
+                    return 2
+                rate = pages / run.seconds
+                rates[case].append(rate)
+                cpu_ms[case].append(1000 * run.cpu / pages)
+                print(
+                    f"round {round_ + 1} {case:>9}: {pages} pages in {run.seconds:.2f} s "
+                    f"= {rate:.0f} pages/s; CPU {run.cpu:.2f} s ({1000 * run.cpu / pages:.2f} ms"
+                    f" a page, all processes); peak RSS {run.peak_rss_mb:.0f} MB"
+                )
+    ok = True
+    for case, values in rates.items():
+        median = statistics.median(values)
+        ok = ok and median >= args.min_rate
+        print(
+            f"{case}: median {median:.0f} pages/s (target >= {args.min_rate:.0f}); "
+            f"median CPU {statistics.median(cpu_ms[case]):.2f} ms a page"
+        )
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())
