@@ -12,7 +12,10 @@ import click
 from humas_crawler import __version__
 from humas_crawler.archive import default_db_path
 from humas_crawler.commands.browse import browse
+from humas_crawler.commands.export import export
 from humas_crawler.commands.reparse import reparse
+from humas_crawler.commands.search import search
+from humas_crawler.commands.stats import stats
 from humas_crawler.fixturecases import KINDS, extract, guess_kind, save_case
 from humas_crawler.normalize import DEFAULT_BASE_URL, Site
 from humas_crawler.pages import ArticlePage, ListingPage
@@ -324,8 +327,11 @@ def replica(port: int, articles: int, seed: int, sitemap: bool) -> None:
 
 
 # Commands that read or rework the archive live in humas_crawler.commands, one module each.
-main.add_command(browse)
+main.add_command(export)
+main.add_command(search)
+main.add_command(stats)
 main.add_command(reparse)
+main.add_command(browse)
 
 if __name__ == "__main__":  # pragma: no cover
     main(sys.argv[1:])

@@ -35,10 +35,73 @@ RUN_COUNTS = (
     "quarantined",
 )
 Outcome = Literal["new", "changed", "unchanged"]
+# bm25 weight of a match in the title against one in the body (search ranking).
+SEARCH_TITLE_WEIGHT = 5.0
+# Share of the articles that a search's date and category filters must let through for the
+# best matches to be ranked first and checked after (else only the allowed rows are ranked).
+_SEARCH_DENSE_SHARE = 0.3
 
 
 class StoreError(Exception):
     """A problem with the archive file that the user has to fix (one-line message)."""
+
+
+class FTSQueryError(StoreError):
+    """A full-text query that SQLite's FTS5 cannot read (one-line message)."""
+
+
+@dataclass(frozen=True)
+class ArticleFilter:
+    """Which articles a read covers (export, search, counts); every condition must hold.
+
+    `since`/`until` bound `published_date` (inclusive, `YYYY-MM-DD`; undated articles are left
+    out once either is set); `category_slugs` match `category_slug`; `fts_query` is FTS5 MATCH
+    syntax; duplicates (`duplicate_of` set) are left out unless `include_duplicates`.
+    """
+
+    since: str | None = None
+    until: str | None = None
+    category_slugs: tuple[str, ...] = ()
+    fts_query: str | None = None
+    include_duplicates: bool = False
+
+    def indexed(self, alias: str) -> list[tuple[str, list[Any]]]:
+        """The date and the category condition, each served by one index, with parameters."""
+        found: list[tuple[str, list[Any]]] = []
+        dates = [(op, day) for op, day in ((">=", self.since), ("<=", self.until)) if day]
+        if dates:
+            found.append(
+                (
+                    " and ".join(f"{alias}.published_date {op} ?" for op, _ in dates),
+                    [day for _, day in dates],
+                )
+            )
+        if self.category_slugs:
+            marks = ", ".join("?" * len(self.category_slugs))
+            found.append((f"{alias}.category_slug in ({marks})", list(self.category_slugs)))
+        return found
+
+    def narrowing(self, alias: str) -> tuple[list[str], list[Any]]:
+        """The date and category conditions and their parameters."""
+        conditions: list[str] = []
+        params: list[Any] = []
+        for condition, values in self.indexed(alias):
+            conditions.append(condition)
+            params.extend(values)
+        return conditions, params
+
+    def conditions(self, alias: str, *, fts: bool = True) -> tuple[str, list[Any]]:
+        """Every condition (with `fts`, the full-text query too) as one SQL expression over
+        the `articles` row named `alias`, and its parameters."""
+        conditions, params = self.narrowing(alias)
+        if not self.include_duplicates:
+            conditions.append(f"{alias}.duplicate_of is null")
+        if fts and self.fts_query is not None:
+            conditions.append(
+                f"{alias}.id in (select rowid from articles_fts where articles_fts match ?)"
+            )
+            params.append(self.fts_query)
+        return " and ".join(conditions) or "1", params
 
 
 @dataclass(frozen=True)
@@ -228,6 +291,21 @@ SCHEMA_VERSION = len(MIGRATIONS)
 
 
 # --- errors -------------------------------------------------------------------------------
+
+_FTS_ERROR_STARTS = ("fts5:", "unterminated string", "unknown special query", "no such column")
+
+
+@contextmanager
+def _fts_errors(query: str | None) -> Iterator[None]:
+    """Turn FTS5's complaints about a query into `FTSQueryError` (locks and I/O errors pass)."""
+    try:
+        yield
+    except sqlite3.OperationalError as exc:
+        message = " ".join(str(exc).split())
+        if query is None or not message.lower().startswith(_FTS_ERROR_STARTS):
+            raise
+        raise FTSQueryError(f"the full-text query {query!r} is not valid: {message}") from exc
+
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -609,6 +687,228 @@ class Store:
             self.db.query(
                 "select substr(published_date, 1, 7) as month, count(*) as articles"
                 " from articles group by month order by month"
+            )
+        )
+
+    # --- reading: export, search, statistics (read-only; safe on a `readonly` store) ---------
+
+    @_user_errors
+    def article_columns(self) -> list[str]:
+        """The columns of `articles` as the archive has them, in table order."""
+        return [column.name for column in self.db.table("articles").columns]
+
+    @_user_errors
+    def count_articles(self, where: ArticleFilter) -> int:
+        conditions, params = where.conditions("a")
+        with _fts_errors(where.fts_query):
+            return self.db.execute(
+                f"select count(*) from articles a where {conditions}", params
+            ).fetchone()[0]
+
+    @_user_errors
+    def export_rows(
+        self,
+        columns: Sequence[str],
+        where: ArticleFilter,
+        *,
+        formula_triggers: Sequence[str] = (),
+    ) -> Iterator[tuple[Any, ...]]:
+        """Tuples of `columns` for the articles `where` selects, oldest first (undated last),
+        streamed from SQLite: memory stays flat however many rows there are.
+
+        A text value starting with one of `formula_triggers` gets a leading `'` (CSV for
+        spreadsheets, see humas_crawler.csvsafe); numbers and NULLs are never touched.
+        """
+        known = set(self.article_columns())
+        unknown = [column for column in columns if column not in known]
+        if unknown or not columns:
+            raise ValueError(f"not columns of articles: {unknown or 'none given'}")
+        codes = ", ".join(str(ord(character)) for character in formula_triggers)
+        if codes:
+            cells = ", ".join(
+                f"case when typeof(a.[{c}]) = 'text' and unicode(a.[{c}]) in ({codes})"
+                f" then '''' || a.[{c}] else a.[{c}] end"
+                for c in columns
+            )
+        else:
+            cells = ", ".join(f"a.[{c}]" for c in columns)
+        conditions, params = where.conditions("x")
+        # Sort the ids alone (a co-routine, kept in order by the CROSS JOIN), then read each
+        # row once: sorting whole rows would drag every body through SQLite's sorter.
+        sql = (
+            f"select {cells} from (select x.id as k, x.published_at as p from articles x"
+            f" where {conditions} order by p is null, p, k limit -1) o"
+            " cross join articles a on a.id = o.k"
+        )
+        with _fts_errors(where.fts_query):
+            # Executed here, so a bad query raises now, not mid-iteration.
+            cursor = self.db.execute(sql, params)
+        return self._stream(cursor)
+
+    def _stream(self, cursor: sqlite3.Cursor) -> Iterator[tuple[Any, ...]]:
+        try:
+            # Not `yield from`: closing this generator would close the cursor, which fails once
+            # the store is closed (a reader that stopped early, then the `with` block ended).
+            for row in cursor:  # noqa: UP028
+                yield row
+        except sqlite3.DatabaseError as exc:
+            if not _is_user_facing(exc):
+                raise
+            raise StoreError(_describe_sqlite_error(self.path, exc)) from exc
+
+    @_user_errors
+    def search_articles(
+        self,
+        where: ArticleFilter,
+        *,
+        limit: int = 20,
+        title_weight: float = SEARCH_TITLE_WEIGHT,
+        marks: tuple[str, str] = ("[", "]"),
+        snippet_tokens: int = 24,
+    ) -> list[dict[str, Any]]:
+        """The `limit` best matches of `where.fts_query` (FTS5 syntax) by bm25, a title match
+        weighing `title_weight` body matches; each with `title_marked` (every match wrapped in
+        `marks`), `snippet` (the best passage of the body, marked) and `score` (higher: better).
+        """
+        if not where.fts_query:
+            raise ValueError("search_articles needs a full-text query")
+        weights = [float(title_weight), 1.0]
+        with _fts_errors(where.fts_query):
+            ranked = self._ranked(where, limit, weights)
+            if not ranked:
+                return []
+            ids = [article_id for article_id, _ in ranked]
+            id_list = json.dumps(ids)
+            # One pass over the query's matches between the first and last id; the `+` keeps
+            # the id list away from FTS5, which would run the whole query once per id.
+            cursor = self.db.execute(
+                "select a.id, a.url, a.title, a.published_at, a.published_date, a.category,"
+                " a.category_slug, a.duplicate_of,"
+                " highlight(articles_fts, 0, ?, ?) as title_marked,"
+                " snippet(articles_fts, 1, ?, ?, '…', ?) as snippet"
+                " from articles_fts join articles a on a.id = articles_fts.rowid"
+                " where articles_fts match ? and articles_fts.rowid between ? and ?"
+                " and +articles_fts.rowid in (select value from json_each(?))",
+                [*marks, *marks, snippet_tokens, where.fts_query, min(ids), max(ids), id_list],
+            )
+            columns = [d[0] for d in cursor.description]
+            hits = {row[0]: dict(zip(columns, row, strict=True)) for row in cursor}
+        return [
+            {**hits[article_id], "score": -bm25}
+            for article_id, bm25 in ranked
+            if article_id in hits
+        ]
+
+    def _ranked(
+        self, where: ArticleFilter, limit: int, weights: list[float]
+    ) -> list[tuple[int, float]]:
+        """(id, bm25) of the best `limit` matches that pass every condition, best first.
+
+        Ranking costs one bm25 per matching row, and joining the conditions into the ranking
+        query would read every matching article's row. So the index alone ranks (over-fetching
+        a little) and the few best ids are checked after. When the date and category
+        conditions let most articles through, every match is ranked; when they are selective,
+        only the matches among the ids they allow (read from their indexes).
+        """
+        narrowing, params = where.narrowing("x")
+        share = 1.0
+        if narrowing:
+            # The share of articles passing, estimated from each condition's own index
+            # (counting the conjunction would read table rows); max(id) for count(*).
+            highest = self.db.execute("select max(id) from articles").fetchone()[0] or 1
+            for condition, values in where.indexed("x"):
+                allowed = self.db.execute(
+                    f"select count(*) from articles x where {condition}", values
+                ).fetchone()[0]
+                if not allowed:
+                    return []
+                share *= min(1.0, allowed / highest)
+        rank = "bm25(articles_fts, ?, ?)"
+        if share >= _SEARCH_DENSE_SHARE:
+            sql = (
+                f"select rowid, {rank} as s from articles_fts where articles_fts match ?"
+                " order by s limit ?"
+            )
+            args: list[Any] = [*weights, where.fts_query]
+            fetch = int((limit + 5) / share * 1.5) + 1
+        else:
+            sql = (
+                f"with allowed(id) as materialized"
+                f" (select x.id from articles x where {' and '.join(narrowing)})"
+                f" select f.rowid, {rank} as s from articles_fts f"
+                " cross join allowed on allowed.id = f.rowid"
+                " where articles_fts match ? order by s limit ?"
+            )
+            args = [*params, *weights, where.fts_query]
+            fetch = limit + 5
+        for _ in range(3):
+            ranked = self.db.execute(sql, [*args, fetch]).fetchall()
+            passing = self._passing([article_id for article_id, _ in ranked], where)
+            kept = [(article_id, bm25) for article_id, bm25 in ranked if article_id in passing]
+            if len(kept) >= limit or len(ranked) < fetch:
+                return kept[:limit]
+            fetch *= 8
+        # Many duplicates among the best matches: rank with every condition joined in.
+        conditions, params = where.conditions("x", fts=False)
+        return self.db.execute(
+            f"with allowed(id) as materialized (select x.id from articles x where {conditions})"
+            f" select f.rowid, {rank} as s from articles_fts f"
+            " cross join allowed on allowed.id = f.rowid"
+            " where articles_fts match ? order by s limit ?",
+            [*params, *weights, where.fts_query, limit],
+        ).fetchall()
+
+    def _passing(self, ids: list[int], where: ArticleFilter) -> set[int]:
+        """Those of `ids` that pass `where`, its full-text query aside."""
+        if not ids:
+            return set()
+        conditions, params = where.conditions("x", fts=False)
+        return {
+            article_id
+            for (article_id,) in self.db.execute(
+                "select x.id from articles x where x.id in (select value from json_each(?))"
+                f" and {conditions}",
+                [json.dumps(ids), *params],
+            )
+        }
+
+    @_user_errors
+    def article_category_labels(self) -> list[dict[str, Any]]:
+        """Every category the articles carry: `category`, `category_slug`, `category_known`
+        (one row per slug; a full scan of `articles`)."""
+        return list(
+            self.db.query(
+                "select max(category) as category, category_slug,"
+                " max(category_known) as category_known from articles"
+                " where category_slug is not null group by category_slug order by category_slug"
+            )
+        )
+
+    @_user_errors
+    def article_breakdown(self) -> list[dict[str, Any]]:
+        """Articles per (`month` `YYYY-MM`, `category_slug`), with `category`, `category_known`,
+        `articles` (every row), `duplicates`, `changed` (revision > 1), `first_date` and
+        `last_date`: what `stats` shows, in one scan of `articles`. `month` and `category_slug`
+        are NULL for articles without a date or a category."""
+        return list(
+            self.db.query(
+                "select substr(published_date, 1, 7) as month, category_slug,"
+                " max(category) as category, max(category_known) as category_known,"
+                " count(*) as articles, count(duplicate_of) as duplicates,"
+                " sum(revision > 1) as changed,"
+                " min(published_date) as first_date, max(published_date) as last_date"
+                " from articles group by month, category_slug order by month, category_slug"
+            )
+        )
+
+    @_user_errors
+    def quarantine_reasons(self) -> list[dict[str, Any]]:
+        """Quarantine rows per `reason`: `rows`, `last_at` (newest `created_at`), `last_run_id`."""
+        return list(
+            self.db.query(
+                "select reason, count(*) as rows, max(created_at) as last_at,"
+                " max(run_id) as last_run_id from quarantine"
+                " group by reason order by rows desc, reason"
             )
         )
 

@@ -1,0 +1,298 @@
+"""`humas-crawler export`: stream articles out as CSV (spreadsheet-safe) or JSON Lines."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import sys
+from collections.abc import Iterable, Iterator
+from contextlib import closing, contextmanager
+from pathlib import Path
+from typing import Any, TextIO
+
+import click
+
+from humas_crawler import csvsafe
+from humas_crawler.commands.options import (
+    archive_errors,
+    article_filter,
+    db_option,
+    filter_options,
+    fts_query,
+    open_archive,
+    query_error,
+)
+from humas_crawler.store import FTSQueryError
+
+# What a reader of the news wants first; `--columns all` gives every column of `articles`.
+DEFAULT_COLUMNS: tuple[str, ...] = (
+    "url",
+    "published_at",
+    "published_date",
+    "category",
+    "title",
+    "dateline",
+    "body_text",
+    "author_codes",
+    "photo_caption",
+    "image_urls",
+    "published_raw",
+    "revision",
+    "last_changed_at",
+    "id",
+)
+# Columns holding JSON text: JSON Lines carries them as JSON values, not strings.
+JSON_COLUMNS = frozenset({"image_urls"})
+# Below this many rows an export is over before a progress bar means anything.
+PROGRESS_MIN_ROWS = 2_000
+_PROGRESS_STEP = 500
+_BUFFER_BYTES = 1 << 20
+
+
+@click.command()
+@db_option
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["csv", "jsonl"]),
+    required=True,
+    help="csv: one row per article, spreadsheet-safe; jsonl: one JSON object per line.",
+)
+@click.option(
+    "--output",
+    "-o",
+    default="-",
+    show_default=True,
+    metavar="FILE|-",
+    help="Write here (replaced when complete); - is standard output.",
+)
+@filter_options
+@click.option(
+    "--search", metavar="QUERY", help="Only articles matching these words (full-text index)."
+)
+@click.option("--fts", is_flag=True, help="Read --search as raw FTS5 syntax (AND, OR, NEAR...).")
+@click.option(
+    "--columns",
+    metavar="COL,COL,...|all",
+    help="Columns to write, in this order (default: a reader's subset; see docs/export.md).",
+)
+@click.option(
+    "--raw", is_flag=True, help="CSV: write values untouched (no apostrophe before = + - @)."
+)
+@click.option("--excel", is_flag=True, help="CSV: UTF-8 with BOM and CRLF line ends (for Excel).")
+def export(
+    db: Path,
+    fmt: str,
+    output: str,
+    since: str | None,
+    until: str | None,
+    categories: tuple[str, ...],
+    include_duplicates: bool,
+    search: str | None,
+    fts: bool,
+    columns: str | None,
+    raw: bool,
+    excel: bool,
+) -> None:
+    """Stream articles out as CSV or JSON Lines, oldest first (undated ones last).
+
+    Duplicates (the same content under another URL) are left out unless
+    --include-duplicates. In CSV, a text cell starting with = + - @, a tab or a line break
+    gets a leading apostrophe so that no spreadsheet runs it as a formula (--raw turns
+    this off); JSON Lines is never altered.
+
+    \b
+    Examples:
+        humas-crawler export --format csv --output berita.csv --since 2024-01-01
+        humas-crawler export --format csv --excel --category Kesehatan -o kesehatan.csv
+        humas-crawler export --format jsonl --search "banjir samarinda" | head
+        humas-crawler export --format csv --columns url,published_date,title -o judul.csv
+    """
+    if excel and fmt != "csv":
+        raise click.UsageError("--excel applies to --format csv only")
+    if fts and search is None:
+        raise click.UsageError("--fts reads the --search query: give --search too")
+    query = fts_query(search, raw=fts) if search is not None else None
+    target = _check_output(output)
+    with open_archive(db) as store:
+        chosen = _choose_columns(columns, store.article_columns())
+        where = article_filter(
+            store,
+            since=since,
+            until=until,
+            categories=categories,
+            include_duplicates=include_duplicates,
+            fts=query,
+        )
+        with archive_errors():
+            try:
+                total = store.count_articles(where) if _want_progress(target) else None
+                rows = store.export_rows(
+                    chosen,
+                    where,
+                    formula_triggers=csvsafe.FORMULA_TRIGGERS if fmt == "csv" and not raw else (),
+                )
+            except FTSQueryError as exc:
+                raise query_error(exc, raw=fts) from exc
+            encoding = csvsafe.encoding_for(excel) if fmt == "csv" else "utf-8"
+            with closing(rows), _open_output(target, encoding) as stream:
+                counted = _Counter(rows)
+                stream_rows: Iterable[tuple[Any, ...]] = counted
+                with _progress(total) as bar:
+                    if bar is not None:
+                        stream_rows = _advancing(counted, bar)
+                    if fmt == "csv":
+                        _write_csv(stream, chosen, stream_rows, excel=excel)
+                    else:
+                        _write_jsonl(stream, chosen, stream_rows)
+    if target is not None:
+        click.echo(f"exported {counted.count} articles to {target}", err=True)
+
+
+def _choose_columns(option: str | None, available: list[str]) -> list[str]:
+    if option is None:
+        return [column for column in DEFAULT_COLUMNS if column in available]
+    if option.strip().lower() == "all":
+        return list(available)
+    chosen = [name.strip() for name in option.split(",") if name.strip()]
+    unknown = [name for name in chosen if name not in available]
+    if unknown or not chosen:
+        what = f"unknown column(s) {', '.join(unknown)}" if unknown else "no column given"
+        raise click.BadParameter(
+            f"{what}; the columns are: {', '.join(available)} (or: all)",
+            param_hint="--columns",
+        )
+    repeated = sorted({name for name in chosen if chosen.count(name) > 1})
+    if repeated:
+        raise click.BadParameter(
+            f"column(s) given twice: {', '.join(repeated)}", param_hint="--columns"
+        )
+    return chosen
+
+
+def _check_output(output: str) -> Path | None:
+    """The file to write (None: standard output), checked before any work is done."""
+    if output == "-":
+        return None
+    path = Path(output)
+    if path.is_dir():
+        raise click.BadParameter(f"{path} is a directory", param_hint="--output")
+    if not path.parent.is_dir():
+        raise click.BadParameter(f"no directory {path.parent}", param_hint="--output")
+    return path
+
+
+def _want_progress(target: Path | None) -> bool:
+    """A bar only when the rows go to a file and someone watches stderr."""
+    return target is not None and _stderr_is_terminal()
+
+
+def _stderr_is_terminal() -> bool:
+    return sys.stderr.isatty()
+
+
+@contextmanager
+def _open_output(target: Path | None, encoding: str) -> Iterator[TextIO]:
+    if target is None:
+        binary = sys.stdout.buffer
+        stream = io.TextIOWrapper(binary, encoding=encoding, newline="")
+        try:
+            yield stream
+            stream.flush()
+        except BrokenPipeError:
+            # The reader went away (`| head`): stop quietly, as other Unix tools do.
+            _discard_stdout(binary)
+            raise SystemExit(141) from None  # 128 + SIGPIPE, what a shell reports for them
+        finally:
+            stream.detach()  # leave the process's stdout open
+        return
+    if target.exists() and not target.is_file():
+        # A device or a pipe (/dev/null, a FIFO): write straight into it.
+        with open(target, "w", encoding=encoding, newline="", buffering=_BUFFER_BYTES) as stream:
+            yield stream
+        return
+    # Write beside the target and rename when complete: an interrupted or failed export never
+    # leaves a truncated file under the name asked for.
+    partial = target.with_name(f".{target.name}.part")
+    try:
+        with open(partial, "w", encoding=encoding, newline="", buffering=_BUFFER_BYTES) as stream:
+            yield stream
+        os.replace(partial, target)
+    except OSError as exc:
+        partial.unlink(missing_ok=True)
+        raise click.ClickException(f"cannot write {target}: {exc.strerror or exc}") from exc
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+
+
+def _discard_stdout(binary: Any) -> None:
+    """Point stdout at /dev/null so that the flushes still due on exit cannot fail again."""
+    try:
+        descriptor = binary.fileno()
+    except (AttributeError, io.UnsupportedOperation, ValueError):
+        return  # not a real file (a test runner's buffer)
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, descriptor)
+    os.close(devnull)
+
+
+@contextmanager
+def _progress(total: int | None) -> Iterator[Any]:
+    if total is None or total < PROGRESS_MIN_ROWS:
+        yield None
+        return
+    with click.progressbar(length=total, label="exporting", file=sys.stderr) as bar:
+        yield bar
+
+
+class _Counter:
+    """Pass rows through, counting them."""
+
+    def __init__(self, rows: Iterable[tuple[Any, ...]]) -> None:
+        self.rows = rows
+        self.count = 0
+
+    def __iter__(self) -> Iterator[tuple[Any, ...]]:
+        for row in self.rows:
+            self.count += 1
+            yield row
+
+
+def _advancing(rows: Iterable[tuple[Any, ...]], bar: Any) -> Iterator[tuple[Any, ...]]:
+    pending = 0
+    for row in rows:
+        yield row
+        pending += 1
+        if pending == _PROGRESS_STEP:
+            bar.update(pending)
+            pending = 0
+    bar.update(pending)
+
+
+def _write_csv(
+    stream: TextIO, columns: list[str], rows: Iterable[tuple[Any, ...]], *, excel: bool
+) -> None:
+    writer = csvsafe.writer(stream, excel=excel)
+    writer.writerow(columns)
+    writer.writerows(rows)
+
+
+def _write_jsonl(stream: TextIO, columns: list[str], rows: Iterable[tuple[Any, ...]]) -> None:
+    decode = [index for index, column in enumerate(columns) if column in JSON_COLUMNS]
+    for row in rows:
+        record = dict(zip(columns, row, strict=True))
+        for index in decode:
+            record[columns[index]] = _json_value(row[index])
+        stream.write(json.dumps(record, ensure_ascii=False))
+        stream.write("\n")
+
+
+def _json_value(text: Any) -> Any:
+    if not isinstance(text, str):
+        return text
+    try:
+        return json.loads(text)
+    except ValueError:
+        return text  # not JSON after all: carried as the string it is

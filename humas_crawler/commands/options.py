@@ -1,0 +1,200 @@
+"""Options and checks shared by the commands that read the archive (export, search, stats)."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from collections.abc import Callable, Iterable, Iterator
+from contextlib import contextmanager
+from datetime import date
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+
+from humas_crawler.archive import default_db_path
+from humas_crawler.ftsquery import EmptyQueryError, literal_query
+from humas_crawler.normalize import Taxonomy
+from humas_crawler.normalize.categories import match_key
+from humas_crawler.store import ArticleFilter, FTSQueryError, Store, StoreError
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+_DAY_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+
+def db_option(function: F) -> F:
+    return click.option(
+        "--db",
+        type=click.Path(dir_okay=False, path_type=Path),
+        default=default_db_path,
+        show_default="data/humas.sqlite or $HUMAS_DB",
+        help="The SQLite archive (opened read-only).",
+    )(function)
+
+
+def _day(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+    if value is None:
+        return None
+    try:
+        if not _DAY_RE.fullmatch(value):
+            raise ValueError
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise click.BadParameter(
+            f"{value!r} is not a date: expected YYYY-MM-DD, e.g. 2022-06-21"
+        ) from None
+
+
+def filter_options(function: F) -> F:
+    """--since, --until, --category (repeatable) and --include-duplicates."""
+    for option in reversed(
+        (
+            click.option(
+                "--since",
+                callback=_day,
+                metavar="YYYY-MM-DD",
+                help="Published on or after this day (WITA).",
+            ),
+            click.option(
+                "--until",
+                callback=_day,
+                metavar="YYYY-MM-DD",
+                help="Published on or before this day (WITA).",
+            ),
+            click.option(
+                "--category",
+                "categories",
+                multiple=True,
+                metavar="LABEL_OR_SLUG",
+                help="Only this category (label, alias or slug, any case); repeat for several.",
+            ),
+            click.option(
+                "--include-duplicates",
+                is_flag=True,
+                help="Keep articles whose content is archived under another URL too.",
+            ),
+        )
+    ):
+        function = option(function)
+    return function
+
+
+@contextmanager
+def archive_errors() -> Iterator[None]:
+    """Archive problems (missing, locked, corrupt, bad query) as one-line click errors."""
+    try:
+        yield
+    except StoreError as exc:
+        raise click.ClickException(str(exc)) from exc
+
+
+def open_archive(db: Path) -> Store:
+    """The archive, read-only: nothing is created, migrated or written."""
+    with archive_errors():
+        return Store.open(db, create=False, readonly=True)
+
+
+def fts_query(text: str, *, raw: bool) -> str:
+    """The FTS5 query for what the user typed (literal words unless `raw`)."""
+    if raw:
+        if not text.strip():
+            raise click.BadParameter("the query is empty", param_hint="QUERY")
+        return text
+    try:
+        return literal_query(text)
+    except EmptyQueryError as exc:
+        raise click.BadParameter(str(exc), param_hint="QUERY") from exc
+
+
+def query_error(exc: FTSQueryError, *, raw: bool) -> click.ClickException:
+    hint = (
+        "FTS5 query syntax: https://www.sqlite.org/fts5.html#full_text_query_syntax"
+        " (leave out --fts to search the words as typed)"
+        if raw
+        else "this is a bug: without --fts every query should be valid"
+    )
+    return click.ClickException(f"{exc}\n{hint}")
+
+
+def article_filter(
+    store: Store,
+    *,
+    since: str | None,
+    until: str | None,
+    categories: Iterable[str],
+    include_duplicates: bool,
+    fts: str | None = None,
+) -> ArticleFilter:
+    if since and until and since > until:
+        raise click.UsageError(f"--since {since} is after --until {until}: nothing can match")
+    return ArticleFilter(
+        since=since,
+        until=until,
+        category_slugs=resolve_categories(store, categories),
+        fts_query=fts,
+        include_duplicates=include_duplicates,
+    )
+
+
+def resolve_categories(
+    store: Store, names: Iterable[str], taxonomy: Taxonomy | None = None
+) -> tuple[str, ...]:
+    """The slugs of the categories `names` give (label, alias or slug; any case or spacing).
+
+    Known: the taxonomy's categories, the archive's `categories` table, and (only when a name
+    is not found there) every category the archive's articles carry. An unknown name is a
+    click error listing the close matches.
+    """
+    names = list(names)
+    if not names:
+        return ()
+    index = _CategoryIndex()
+    for entry in (taxonomy or Taxonomy.default()).entries:
+        index.add(entry.label, entry.slug, entry.aliases)
+    with archive_errors():
+        for row in store.categories():
+            index.add(row["label"], row["slug"], row["aliases"])
+        slugs = []
+        scanned = False
+        for name in names:
+            slug = index.find(name)
+            if slug is None and not scanned:
+                for row in store.article_category_labels():
+                    index.add(row["category"], row["category_slug"], ())
+                scanned = True
+                slug = index.find(name)
+            if slug is None:
+                raise click.BadParameter(index.unknown_message(name), param_hint="--category")
+            if slug not in slugs:
+                slugs.append(slug)
+    return tuple(slugs)
+
+
+class _CategoryIndex:
+    """Category names (labels, aliases, slugs) by match key, for lookup and suggestions."""
+
+    def __init__(self) -> None:
+        self.slug_by_key: dict[str, str] = {}
+        self.label_by_slug: dict[str, str] = {}
+
+    def add(self, label: str | None, slug: str | None, aliases: Iterable[str]) -> None:
+        if not slug:
+            return
+        self.label_by_slug.setdefault(slug, label or slug)
+        for name in (slug, label, *aliases):
+            if name and match_key(name):
+                self.slug_by_key.setdefault(match_key(name), slug)
+
+    def find(self, name: str) -> str | None:
+        return self.slug_by_key.get(match_key(name)) if match_key(name) else None
+
+    def unknown_message(self, name: str) -> str:
+        keys = difflib.get_close_matches(match_key(name), self.slug_by_key, n=8, cutoff=0.6)
+        slugs = list(dict.fromkeys(self.slug_by_key[key] for key in keys))[:5]
+        close = ", ".join(f"{self.label_by_slug[slug]} ({slug})" for slug in slugs)
+        suggestion = f"close matches: {close}" if close else "no close match"
+        return (
+            f"unknown category {name!r}; {suggestion}."
+            " `humas-crawler stats` lists the archive's categories"
+        )
