@@ -173,7 +173,13 @@ TABLES: dict[str, TableSpec] = {
         },
         not_null=("url", "first_seen_at", "last_fetched_at", "last_changed_at", "revision"),
         foreign_keys=(("duplicate_of", "articles", "id"), ("capture_id", "captures", "id")),
-        indexes=(("published_date",), ("category_slug",), ("content_hash",), ("slug",)),
+        indexes=(
+            ("published_date",),
+            ("category_slug",),
+            ("content_hash",),
+            ("slug",),
+            ("duplicate_of",),
+        ),
         unique=(("url",),),
     ),
     "article_revisions": TableSpec(
@@ -286,7 +292,11 @@ def _create_or_complete_tables(db: Database) -> None:
         articles.enable_fts(list(FTS_COLUMNS), fts_version="FTS5", create_triggers=True)
 
 
-MIGRATIONS: tuple[Callable[[Database], None], ...] = (_create_or_complete_tables,)
+# v2: index on articles.duplicate_of (finding an article's duplicates scanned the table).
+MIGRATIONS: tuple[Callable[[Database], None], ...] = (
+    _create_or_complete_tables,
+    _create_or_complete_tables,
+)
 SCHEMA_VERSION = len(MIGRATIONS)
 
 
