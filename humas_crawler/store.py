@@ -298,6 +298,8 @@ MIGRATIONS: tuple[Callable[[Database], None], ...] = (
     _create_or_complete_tables,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
+# The oldest schema version that read-only commands (export, search, stats) can read as it is.
+READABLE_SINCE = 1
 
 
 # --- errors -------------------------------------------------------------------------------
@@ -1118,7 +1120,8 @@ def _check_version(db: Database, path: Path) -> None:
     version = _user_version(db)
     if version == 0 and not db.table("articles").exists():
         raise StoreError(f"{path}: not a humas-crawler archive (no articles table)")
-    if version != SCHEMA_VERSION:
+    # Versions from READABLE_SINCE on differ only in indexes: reading them works, just slower.
+    if version < READABLE_SINCE or version > SCHEMA_VERSION:
         raise StoreError(
             f"{path}: archive schema version {version}, this humas-crawler uses "
             f"{SCHEMA_VERSION}; open it once for writing (e.g. run a crawl) to migrate it"

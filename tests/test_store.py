@@ -580,3 +580,22 @@ def test_default_taxonomy_syncs(store: Store) -> None:
     taxonomy = Taxonomy.default()
     store.sync_categories(taxonomy)
     assert store.counts()["categories"] == len(taxonomy.entries)
+
+
+def test_read_only_opens_an_archive_one_index_migration_behind(tmp_path) -> None:
+    from humas_crawler.store import READABLE_SINCE, SCHEMA_VERSION, Store, StoreError
+
+    path = tmp_path / "old.sqlite"
+    Store.open(path).close()
+    conn = sqlite3.connect(path)
+    conn.execute(f"pragma user_version = {READABLE_SINCE}")
+    conn.commit()
+    conn.close()
+    with Store.open(path, readonly=True) as store:
+        assert store.counts()["articles"] == 0
+    conn = sqlite3.connect(path)
+    conn.execute(f"pragma user_version = {SCHEMA_VERSION + 1}")
+    conn.commit()
+    conn.close()
+    with pytest.raises(StoreError, match="schema version"):
+        Store.open(path, readonly=True)
