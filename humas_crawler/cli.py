@@ -10,9 +10,9 @@ from pathlib import Path
 import click
 
 from humas_crawler import __version__
-from humas_crawler.archive import default_db_path
 from humas_crawler.commands.browse import browse
 from humas_crawler.commands.export import export
+from humas_crawler.commands.options import db_option
 from humas_crawler.commands.reparse import reparse
 from humas_crawler.commands.search import search
 from humas_crawler.commands.stats import stats
@@ -175,18 +175,8 @@ def save_fixture(
     click.echo(f"saved {case.path}: now check {case.path / 'expected.json'} by hand")
 
 
-def _db_option(function):
-    return click.option(
-        "--db",
-        type=click.Path(dir_okay=False, path_type=Path),
-        default=default_db_path,
-        show_default="data/humas.sqlite or $HUMAS_DB",
-        help="The SQLite archive.",
-    )(function)
-
-
 @main.command()
-@_db_option
+@db_option
 @click.option(
     "--base-url", default=DEFAULT_BASE_URL, show_default=True, help="The site (or a replica)."
 )

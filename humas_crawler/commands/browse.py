@@ -29,7 +29,7 @@ from typing import Any
 
 import click
 
-from humas_crawler.archive import default_db_path
+from humas_crawler.commands.options import db_option
 from humas_crawler.store import Store, StoreError
 
 # The database key of the shipped metadata: the stem of the default archive, data/humas.sqlite.
@@ -170,13 +170,7 @@ def run_foreground(command: list[str]) -> int:
 
 
 @click.command()
-@click.option(
-    "--db",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=default_db_path,
-    show_default="data/humas.sqlite or $HUMAS_DB",
-    help="The SQLite archive.",
-)
+@db_option
 @click.option("--host", default=DEFAULT_HOST, show_default=True, help="Address to listen on.")
 @click.option(
     "--port",

@@ -29,7 +29,7 @@ def db_option(function: F) -> F:
         type=click.Path(dir_okay=False, path_type=Path),
         default=default_db_path,
         show_default="data/humas.sqlite or $HUMAS_DB",
-        help="The SQLite archive (opened read-only).",
+        help="The SQLite archive.",
     )(function)
 
 

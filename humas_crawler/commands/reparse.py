@@ -9,7 +9,8 @@ from pathlib import Path
 
 import click
 
-from humas_crawler.archive import DEFAULT_WARC_DIR, default_db_path
+from humas_crawler.archive import DEFAULT_WARC_DIR
+from humas_crawler.commands.options import db_option
 from humas_crawler.lock import CrawlLock, LockHeld
 from humas_crawler.normalize import DEFAULT_BASE_URL, Site
 from humas_crawler.reparse import (
@@ -29,13 +30,7 @@ EXIT_INTERRUPTED = 130
 
 
 @click.command()
-@click.option(
-    "--db",
-    type=click.Path(dir_okay=False, path_type=Path),
-    default=default_db_path,
-    show_default="data/humas.sqlite or $HUMAS_DB",
-    help="The SQLite archive.",
-)
+@db_option
 @click.option(
     "--warc-dir",
     type=click.Path(file_okay=False, path_type=Path),
