@@ -294,7 +294,7 @@ class Counts:
     quarantined: int = 0  # captures that gave no article (quarantine rows written)
     missing: int = 0  # captures whose WARC file or record could not be read
     bad_timestamps: int = 0  # extra quarantine rows for impossible timestamps
-    outdated: int = 0  # unchanged content, other fields differ: not updated (see below)
+    refreshed: int = 0  # unchanged content whose other fields read differently: rewritten
     skipped: Counter[str] = field(default_factory=Counter)
 
     @property
@@ -370,11 +370,10 @@ class Reparse:
         record = result.record
         if stored is not None and stored.content_hash == record["content_hash"]:
             counts.unchanged += 1
-            if result.fingerprint != stored.fingerprint:
-                # Same version, but fields outside the content hash (published_at, category,
-                # dateline, ...) read differently today. save_article cannot update them
-                # without a new revision; that needs a store method (see the report).
-                counts.outdated += 1
+            # Same version, but fields outside the content hash (published_at, category,
+            # dateline, ...) may read differently today: rewrite them, no new revision.
+            if result.fingerprint != stored.fingerprint and self.store.refresh_article(record):
+                counts.refreshed += 1
             if job.capture_id != stored.capture_id:
                 # A newer capture (quarantined when crawled) shows the same version: a real
                 # fetch, so last_fetched_at and capture_id may move forward to it.
@@ -506,6 +505,8 @@ def describe(counts: Counts, seconds: float | None = None) -> str:
         f"{counts.unchanged} unchanged, {counts.quarantined} quarantined; "
         f"{counts.missing} missing WARC"
     )
+    if counts.refreshed:
+        line += f"; {counts.refreshed} unchanged with fields re-read (no new revision)"
     if counts.bad_timestamps:
         line += f"; {counts.bad_timestamps} impossible timestamps quarantined (bad-timestamp)"
     skipped = sum(counts.skipped.values())

@@ -450,6 +450,24 @@ class Store:
     # --- articles ---------------------------------------------------------------------------
 
     @_user_errors
+    def refresh_article(self, record: dict[str, Any]) -> bool:
+        """Rewrite the derived columns of an archived version (same content hash): what today's
+        extractor and normalizers read from it (published_at, category, dateline, ...).
+
+        No revision is added and no fetch time moves: the content did not change, only how it
+        is read. Returns False when no article has this url and content hash.
+        """
+        content = _content_row(record)
+        columns = [c for c in content if c != "content_hash"]
+        assignments = ", ".join(f"[{c}] = ?" for c in columns)
+        with self._write():
+            cursor = self.db.conn.execute(
+                f"update articles set {assignments} where url = ? and content_hash = ?",
+                [content[c] for c in columns] + [record["url"], content["content_hash"]],
+            )
+            return cursor.rowcount == 1
+
+    @_user_errors
     def save_article(
         self,
         record: dict[str, Any],

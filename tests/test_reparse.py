@@ -216,18 +216,18 @@ def test_extractor_change_restores_articles_as_a_new_revision(archive) -> None:
     assert len(archive.table("article_revisions")) == revisions + ARTICLES
 
 
-def test_fields_outside_the_content_hash_are_reported_not_rewritten(archive) -> None:
+def test_fields_outside_the_content_hash_are_rewritten_without_a_revision(archive) -> None:
     # An older extractor with another timestamp reading: same version (the hash covers the
-    # timestamp as shown, not its reading), so no revision; save_article offers no in-place
-    # update yet, so reparse says so rather than pretending it fixed them.
+    # timestamp as shown, not its reading), so no revision; the reading is rewritten in place.
+    before = {a["url"]: a["published_at"] for a in archive.table("articles")}
     archive.sql("update articles set published_at = '1999-01-01T00:00:00+08:00'")
     revisions = archive.table("article_revisions")
     result = archive.invoke()
     assert result.exit_code == 0, result.output
     assert f"{ARTICLES} unchanged" in summary(result)
-    assert f"warning: {ARTICLES} unchanged article(s) have other fields" in result.stderr
+    assert f"{ARTICLES} unchanged with fields re-read (no new revision)" in summary(result)
     assert archive.table("article_revisions") == revisions
-    assert {a["published_at"] for a in archive.table("articles")} == {"1999-01-01T00:00:00+08:00"}
+    assert {a["url"]: a["published_at"] for a in archive.table("articles")} == before
 
 
 def test_newer_capture_of_the_same_version_moves_the_fetch_forward(archive) -> None:
@@ -541,3 +541,29 @@ def test_decode_body_undoes_content_encodings(encoded, coding) -> None:
 def test_decode_body_refuses_what_it_cannot_decode(encoded, coding, message) -> None:
     with pytest.raises(BodyError, match=message):
         decode_body(encoded, coding, limit=1000)
+
+
+def test_fields_outside_the_content_hash_are_refreshed_without_a_revision(tmp_path) -> None:
+    """An archive whose categories were normalized differently is re-read in place."""
+    from humas_crawler.store import Store
+
+    path = tmp_path / "a.sqlite"
+    with Store.open(path) as store:
+        record = {
+            "url": "https://www.kaltimprov.go.id/berita/x",
+            "title": "Judul",
+            "body_text": "Isi.",
+            "published_raw": "21 Juni 2022 Jam 22:03:32",
+            "category_raw": "Sosial",
+            "category": "Sosial",
+            "content_hash": "sha256:x",
+        }
+        store.save_article(record, capture=None, run_id=None, fetched_at="2026-11-27T20:00:00Z")
+        before = store.get_article(record["url"])
+        assert store.refresh_article({**record, "category": "Sosial Baru", "dateline": "Samarinda"})
+        after = store.get_article(record["url"])
+        assert (after["category"], after["dateline"]) == ("Sosial Baru", "Samarinda")
+        assert after["revision"] == before["revision"] == 1
+        assert after["last_fetched_at"] == before["last_fetched_at"]
+        assert len(store.revisions(after["id"])) == 1
+        assert not store.refresh_article({**record, "content_hash": "sha256:other"})

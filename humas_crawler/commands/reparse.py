@@ -94,13 +94,6 @@ def reparse(db: Path, warc_dir: Path, base_url: str | None, workers: int) -> Non
         lock.release()
         store.close()
     click.echo(describe(counts, time.perf_counter() - started))
-    if counts.outdated:
-        click.echo(
-            f"warning: {counts.outdated} unchanged article(s) have other fields (published_at, "
-            "category, dateline, ...) that today's extractor reads differently; reparse does "
-            "not update them yet",
-            err=True,
-        )
     if counts.missing:
         sys.exit(EXIT_MISSING)
 
