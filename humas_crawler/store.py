@@ -703,26 +703,6 @@ class Store:
         return list(rows)
 
     @_user_errors
-    def category_counts(self) -> list[dict[str, Any]]:
-        return list(
-            self.db.query(
-                "select category, category_slug, category_known, count(*) as articles"
-                " from articles group by category_slug order by articles desc, category"
-            )
-        )
-
-    @_user_errors
-    def month_counts(self) -> list[dict[str, Any]]:
-        return list(
-            self.db.query(
-                "select substr(published_date, 1, 7) as month, count(*) as articles"
-                " from articles group by month order by month"
-            )
-        )
-
-    # --- reading: export, search, statistics (read-only; safe on a `readonly` store) ---------
-
-    @_user_errors
     def article_columns(self) -> list[str]:
         """The columns of `articles` as the archive has them, in table order."""
         return [column.name for column in self.db.table("articles").columns]
