@@ -18,7 +18,8 @@ class LockHeld(Exception):
     def __init__(self, holder: dict[str, Any], db_path: str | os.PathLike[str]) -> None:
         self.holder = holder
         self.db_path = str(db_path)
-        super().__init__(f"another crawl {_describe(holder)}holds the lock on {self.db_path}")
+        what = holder.get("command") or "crawl"  # a reparse takes the same lock
+        super().__init__(f"another {what} {_describe(holder)}holds the lock on {self.db_path}")
 
 
 class CrawlLock:

@@ -129,3 +129,11 @@ def test_misuse_is_loud(db_path: Path) -> None:
     finally:
         lock.release()
     lock.release()  # releasing twice is harmless
+
+
+def test_the_message_names_what_holds_the_lock(tmp_path) -> None:
+    from humas_crawler.lock import LockHeld
+
+    held = LockHeld({"pid": 7, "command": "reparse"}, tmp_path / "humas.sqlite")
+    assert str(held).startswith("another reparse (pid 7) holds the lock on ")
+    assert str(LockHeld({"pid": 7}, tmp_path / "x")).startswith("another crawl (pid 7)")
