@@ -363,7 +363,9 @@ class Reparse:
         if result.kind in ("error", "empty"):
             reason = "extraction-error" if result.kind == "error" else "empty-extraction"
             detail = f"reparse: {result.detail}"
-            self.store.quarantine(job.canonical_url, reason, detail, None, job.capture_id)
+            self.store.quarantine(
+                job.canonical_url, reason, detail, None, job.capture_id, once=True
+            )
             counts.quarantined += 1
             return
         assert result.record is not None

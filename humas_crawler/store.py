@@ -1028,7 +1028,11 @@ class Store:
         detail: str | None,
         run_id: int | None,
         capture_id: int | None = None,
-    ) -> int:
+        *,
+        once: bool = False,
+    ) -> int | None:
+        """Record what could not become an article. With `once`, a capture already quarantined
+        for the same reason is not recorded again (reparse reruns); None is returned then."""
         row = {
             "url": url,
             "reason": reason,
@@ -1038,7 +1042,14 @@ class Store:
             "created_at": utc_timestamp(),
         }
         with self._write():
-            return self.db.table("quarantine").insert(row).last_pk
+            if once and capture_id is not None:
+                seen = self.db.execute(
+                    "select 1 from quarantine where capture_id = ? and reason = ?",
+                    [capture_id, reason],
+                ).fetchone()
+                if seen:
+                    return None
+            return self._insert_row("quarantine", row)
 
     @_user_errors
     def sync_categories(self, taxonomy: Taxonomy) -> None:

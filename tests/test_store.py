@@ -599,3 +599,20 @@ def test_read_only_opens_an_archive_one_index_migration_behind(tmp_path) -> None
     conn.close()
     with pytest.raises(StoreError, match="schema version"):
         Store.open(path, readonly=True)
+
+
+def test_quarantine_once_records_a_capture_a_single_time(tmp_path) -> None:
+    from humas_crawler.store import Store
+
+    with Store.open(tmp_path / "q.sqlite") as store:
+        capture = store.record_capture(
+            {"url": "https://www.kaltimprov.go.id/berita/x", "fetched_at": "2026-11-27T20:00:00Z",
+             "status": 200},
+            None,
+        )  # fmt: skip
+        first = store.quarantine("u", "empty-extraction", "d", None, capture, once=True)
+        again = store.quarantine("u", "empty-extraction", "d", None, capture, once=True)
+        other = store.quarantine("u", "extraction-error", "d", None, capture, once=True)
+        plain = store.quarantine("u", "empty-extraction", "d", None, capture)
+        assert first and other and plain and again is None
+        assert store.counts()["quarantine"] == 3
