@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import itertools
 import logging
 import unicodedata
@@ -25,7 +26,7 @@ from humas_crawler.normalize import (
     normalize_timestamp,
 )
 from humas_crawler.normalize.text import Body, clean_text, split_body
-from humas_crawler.pages import dom
+from humas_crawler.pages import deep, dom
 from humas_crawler.profile import KALTIM, SiteProfile
 from humas_crawler.record import REQUIRED_FIELDS, content_hash
 
@@ -87,6 +88,11 @@ def _fold(text: str | None) -> str:
     return unicodedata.normalize("NFC", clean_text(text)).casefold()
 
 
+@functools.lru_cache(maxsize=16)
+def _folded(names: tuple[str, ...]) -> frozenset[str]:
+    return frozenset(_fold(n) for n in names)
+
+
 @dataclass
 class _Layout:
     """Where the article's parts sit in the tree."""
@@ -126,11 +132,12 @@ class ArticlePage:
     ) -> None:
         self.url = url
         if isinstance(html, Selector):
-            self.selector = html
+            # parsel keeps the text it parsed (not public API: without it, no second parse).
+            self.selector = deep.reparse_if_cut(html, getattr(html, "_text", None))
         elif isinstance(html, bytes):
-            self.selector = Selector(body=html, type="html")
+            self.selector = deep.reparse_if_cut(Selector(body=html, type="html"), html)
         else:
-            self.selector = Selector(text=html, type="html")
+            self.selector = deep.reparse_if_cut(Selector(text=html, type="html"), html)
         self.root: HtmlElement = self.selector.root
         self.profile = profile
         self.site = site or Site.from_base_url(profile.base_url)
@@ -184,6 +191,11 @@ class ArticlePage:
         return urljoin(self.url, base.strip()) if base else self.url
 
     @cached_property
+    def _paragraph_sizes(self) -> dict[HtmlElement, int]:
+        """Characters of text in each `<p>`, in document order."""
+        return {p: len(p.text_content().strip()) for p in self.root.iter("p")}
+
+    @cached_property
     def _noise(self) -> set[HtmlElement]:
         """Blocks that never hold article content: sidebars, share bars, comments, menus."""
         noise: set[HtmlElement] = set()
@@ -197,7 +209,7 @@ class ArticlePage:
         noise.difference_update(self.root.iter("html", "body"))
         # A block that holds most of the page's paragraph text is the article, whatever its
         # class says (WordPress puts "tag-ikn category-x" on the post itself).
-        lengths = {p: len(p.text_content().strip()) for p in self.root.iter("p")}
+        lengths = self._paragraph_sizes
         total = sum(lengths.values())
         if total:
             noise = {el for el in noise if sum(lengths[p] for p in el.iter("p")) < 0.6 * total}
@@ -250,8 +262,7 @@ class ArticlePage:
     def _best_text_block(self, noise: set[HtmlElement]) -> HtmlElement | None:
         """The element holding the longest run of paragraph text."""
         scores: dict[HtmlElement, int] = {}
-        for p in self.root.iter("p"):
-            size = len(p.text_content().strip())
+        for p, size in self._paragraph_sizes.items():
             if size and not self._link_dense(p, size) and not dom.is_inside(p, noise):
                 parent = p.getparent()
                 if parent is not None:
@@ -319,7 +330,7 @@ class ArticlePage:
         text = clean_text(value)
         if not text:
             return None
-        names = {_fold(n) for n in self.profile.site_names}
+        names = _folded(self.profile.site_names)
         for sep in (" | ", " - ", " – ", " — ", " :: ", " » "):
             if sep in text:
                 parts = [p for p in text.split(sep) if _fold(p) not in names]
@@ -329,7 +340,7 @@ class ArticlePage:
         return None if _fold(text) in names else text
 
     def _is_site_name(self, text: str) -> bool:
-        return _fold(text) in {_fold(n) for n in self.profile.site_names}
+        return _fold(text) in _folded(self.profile.site_names)
 
     def _find_title_element(self, body_pos: int) -> HtmlElement | None:
         """The element showing the title; ``body_pos`` is where the body text starts."""

@@ -159,21 +159,29 @@ def text_of(el: HtmlElement, limit: int | None = None) -> str:
 
 
 def _texts(el: HtmlElement) -> Iterator[str]:
-    name = tag(el)
-    if name in _INVISIBLE:
-        return
-    block = name in BLOCK_TAGS or name == "br"
-    if block:
-        yield " "
-    if el.text:
-        yield el.text
-    for child in el:
-        if isinstance(child.tag, str):
-            yield from _texts(child)
-        if child.tail:
-            yield child.tail
-    if block:
-        yield " "
+    # A loop over an explicit stack, not recursion: hostile pages nest thousands of levels
+    # deep, past Python's recursion limit.
+    stack: list[HtmlElement | str] = [el]
+    while stack:
+        item = stack.pop()
+        if isinstance(item, str):
+            yield item
+            continue
+        name = tag(item)
+        if name in _INVISIBLE:
+            continue
+        block = name in BLOCK_TAGS or name == "br"
+        if block:
+            yield " "
+        if item.text:
+            yield item.text
+        if block:
+            stack.append(" ")
+        for child in reversed(item):
+            if child.tail:
+                stack.append(child.tail)
+            if isinstance(child.tag, str):
+                stack.append(child)
 
 
 def iter_lines(el: HtmlElement, skip: set[HtmlElement] | frozenset = frozenset()) -> Iterator[str]:
@@ -190,26 +198,32 @@ def iter_lines(el: HtmlElement, skip: set[HtmlElement] | frozenset = frozenset()
         if line:
             yield line
 
-    def walk(node: HtmlElement) -> Iterator[str]:
-        name = tag(node)
-        if name in SKIP_TAGS or node in skip:
-            return
+    # An explicit stack (not recursion, see _texts): elements to walk, texts (tails) to add,
+    # and None where a block element ends a line.
+    stack: list[HtmlElement | str | None] = [el]
+    while stack:
+        item = stack.pop()
+        if item is None:
+            yield from flush()
+            continue
+        if isinstance(item, str):
+            buf.append(item)
+            continue
+        name = tag(item)
+        if name in SKIP_TAGS or item in skip:
+            continue
         block = name in BLOCK_TAGS
+        if block or name == "br":
+            yield from flush()
+        if name != "br" and name and item.text:
+            buf.append(item.text)
         if block:
-            yield from flush()
-        if name == "br":
-            yield from flush()
-        elif name and node.text:
-            buf.append(node.text)
-        for child in node:
-            if isinstance(child.tag, str):
-                yield from walk(child)
+            stack.append(None)
+        for child in reversed(item):
             if child.tail:
-                buf.append(child.tail)
-        if block:
-            yield from flush()
-
-    yield from walk(el)
+                stack.append(child.tail)
+            if isinstance(child.tag, str):
+                stack.append(child)
     yield from flush()
 
 
@@ -221,8 +235,9 @@ def json_ld_objects(root: HtmlElement) -> list[dict]:
             continue
         try:
             data = json.loads(script.text or "")
-        except ValueError:
+        except (ValueError, RecursionError):
             # Broken JSON-LD is common on CMS pages; the visible page still has the fields.
+            # (Arrays nested thousands deep exhaust the json module's recursion.)
             continue
         stack = data if isinstance(data, list) else [data]
         while stack:
@@ -253,7 +268,8 @@ _CLASS_IN_CSS = re.compile(r"\.([A-Za-z_][\w-]*)")
 
 def page_classes(root: HtmlElement) -> frozenset[str]:
     """Every class name used on the page."""
-    return frozenset(name for el in _WITH_CLASS(root) for name in (el.get("class") or "").split())
+    # One XPath call returning the attribute strings (libxml2 walks the tree, not Python).
+    return frozenset(" ".join(_CLASS_VALUES(root)).split())
 
 
 def select(root: HtmlElement, css: str, classes: frozenset[str] | None = None) -> list[HtmlElement]:
@@ -267,7 +283,7 @@ def select(root: HtmlElement, css: str, classes: frozenset[str] | None = None) -
     return [el for el in _compiled_css(css)(root) if isinstance(el, HtmlElement)]
 
 
-_WITH_CLASS = etree.XPath("//*[@class]")
+_CLASS_VALUES = etree.XPath("//@class", smart_strings=False)
 
 
 def document_order(root: HtmlElement) -> dict[HtmlElement, int]:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import asdict, dataclass
 from functools import cached_property
@@ -255,6 +256,7 @@ class ListingPage:
     # ----- pagination -------------------------------------------------------------------------
 
     @staticmethod
+    @functools.lru_cache(maxsize=4096)
     def page_number(url: str) -> int | None:
         """The page number a listing URL asks for (``?page=3``, ``/page/3``), None if none."""
         parts = urlsplit(url)
@@ -265,6 +267,7 @@ class ListingPage:
         return int(match.group(1)) if match else None
 
     @staticmethod
+    @functools.lru_cache(maxsize=4096)
     def _listing_base(url: str) -> str:
         """The URL with its page number taken out: the key that pages of one listing share."""
         parts = urlsplit(url)
@@ -336,7 +339,9 @@ class ListingPage:
                 url = self._canonical(href)
                 # First pages only: a category's further pages are reached through its own
                 # pagination, where an incremental crawl's stop rule applies.
-                if not url or not self.site.is_on_site(url):
+                # A canonical on-site URL starts with the site's own origin (cheaper to test than
+                # is_on_site, which parses the URL again).
+                if not url or not url.startswith(self.site.base_url + "/"):
                     continue
                 page = self.page_number(url)
                 if page == 1:
