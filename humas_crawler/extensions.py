@@ -67,7 +67,12 @@ class RunRecorder:
             min_sample=settings.getint("HUMAS_MONITOR_MIN_ARTICLES", 5),
         )
         problems = list(verdict.problems)
-        if reason != "finished":
+        if reason == "archive-error":
+            status = "failed"
+            problems.insert(
+                0, f"the archive could not be written: {values.get('humas/archive_error')}"
+            )
+        elif reason != "finished":
             status = "interrupted"
             problems.insert(0, f"the crawl was stopped before it finished ({reason})")
         elif responses == 0:

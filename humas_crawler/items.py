@@ -29,7 +29,14 @@ class QuarantineItem:
 
 @dataclass
 class FetchFailedItem:
-    """An article URL that could not be fetched (network error, 5xx after retries)."""
+    """A URL that could not be fetched (network error, 5xx after retries); retried next run."""
 
     url: str
     error: str
+
+
+@dataclass
+class FetchRecoveredItem:
+    """A listing URL that failed in an earlier run and was fetched now."""
+
+    url: str

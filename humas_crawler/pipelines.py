@@ -6,10 +6,13 @@ import logging
 from typing import Any
 
 from scrapy.crawler import Crawler
+from scrapy.exceptions import DropItem
+from scrapy.utils.defer import deferred_from_coro
 
 from humas_crawler.archive import Archive
-from humas_crawler.items import ArticleItem, FetchFailedItem, QuarantineItem
+from humas_crawler.items import ArticleItem, FetchFailedItem, FetchRecoveredItem, QuarantineItem
 from humas_crawler.monitor import Coverage
+from humas_crawler.store import StoreError
 
 logger = logging.getLogger(__name__)
 
@@ -29,6 +32,29 @@ class ArchivePipeline:
         return cls(crawler)
 
     def process_item(self, item: Any) -> Any:
+        try:
+            self._archive(item)
+        except StoreError as exc:
+            # The archive itself fails (disk full, file made read-only, corrupted): pages fetched
+            # from now on could not be kept, so the crawl stops and the run is marked failed.
+            logger.error("the archive cannot be written, stopping the crawl: %s", exc)
+            self.crawler.stats.set_value("humas/archive_error", str(exc))
+            engine = self.crawler.engine
+            if engine is not None and engine.spider is not None:
+                deferred_from_coro(engine.close_spider_async(reason="archive-error"))
+            raise DropItem(f"not archived: {exc}") from exc
+        except Exception as exc:  # one bad item must never stop a long crawl: quarantine it
+            if not isinstance(item, ArticleItem):
+                raise
+            url = item.record.get("url") or "?"
+            logger.exception("could not store the article %s", url)
+            self._archive(
+                QuarantineItem(url, "store-error", f"{type(exc).__name__}: {exc}", item.capture)
+            )
+            raise DropItem(f"quarantined: {exc}") from exc
+        return item
+
+    def _archive(self, item: Any) -> None:
         store = self.archive.store
         run_id = self.archive.run_id
         stats = self.crawler.stats
@@ -61,7 +87,8 @@ class ArchivePipeline:
         elif isinstance(item, FetchFailedItem):
             store.record_failure(item.url, item.error, run_id)
             stats.inc_value("humas/fetch_failed")
-        return item
+        elif isinstance(item, FetchRecoveredItem):
+            store.clear_failure(item.url)
 
 
 class CoveragePipeline:

@@ -33,7 +33,15 @@ TELNETCONSOLE_ENABLED = False
 LOG_LEVEL = "INFO"
 FEED_EXPORT_ENCODING = "utf-8"
 
+# Redirect chains longer than this are refused as loops (humas/redirect_loop).
+REDIRECT_MAX_TIMES = 10
+
 DOWNLOADER_MIDDLEWARES = {
+    # Retries held back (exponential back-off, Retry-After) instead of sent again at once.
+    "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
+    "humas_crawler.retry.BackoffRetryMiddleware": 550,
+    # Before RedirectMiddleware (600): off-site and looping redirects refused by name.
+    "humas_crawler.redirects.RedirectGuardMiddleware": 650,
     # Next to the downloader: sees raw bodies, redirects and retried responses.
     "humas_crawler.middlewares.WarcCaptureMiddleware": 950,
 }
@@ -47,6 +55,14 @@ EXTENSIONS = {
     # Our Progress extension reports instead.
     "scrapy.extensions.logstats.LogStats": None,
 }
+
+# Retries (humas_crawler.retry): the first waits HUMAS_RETRY_BACKOFF s, doubling per attempt up to
+# HUMAS_RETRY_BACKOFF_MAX; a Retry-After is honoured up to HUMAS_RETRY_AFTER_MAX (longer: the URL
+# is left for the next run); each failure multiplies the host's delay by HUMAS_ERROR_SLOWDOWN.
+HUMAS_RETRY_BACKOFF = 1.0
+HUMAS_RETRY_BACKOFF_MAX = 60.0
+HUMAS_RETRY_AFTER_MAX = 300.0
+HUMAS_ERROR_SLOWDOWN = 2.0
 
 # The archive (see README, "Settings").
 HUMAS_DB = os.environ.get("HUMAS_DB", "data/humas.sqlite")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import codecs
 import http.client
 import json
 import urllib.error
@@ -34,9 +35,46 @@ class Page:
 
 
 def decode_html(body: bytes, content_type: str | None = None) -> str:
-    """Decode HTML bytes by HTTP header, BOM, <meta charset>, then a UTF-8/cp1252 guess (w3lib)."""
-    _, text = html_to_unicode(content_type, body)
+    """Decode HTML bytes by BOM, HTTP header, <meta charset>, then a guess (w3lib), checked.
+
+    A label can lie. Bytes labelled UTF-8 that are not UTF-8 are windows-1252 where they fail
+    (each undecodable byte on its own, so a page of UTF-8 with a few stray windows-1252 bytes
+    keeps both); bytes labelled with a single-byte charset that are valid UTF-8 with non-ASCII
+    sequences in them are UTF-8 (such sequences almost never occur in windows-1252 text, and
+    reading them as it would turn "é" into "Ã©").
+    """
+    encoding, text = html_to_unicode(content_type, body)
+    codec = codecs.lookup(encoding).name
+    if codec == "utf-8":
+        if "\ufffd" in text:
+            text = body.decode("utf-8", errors=_CP1252_BYTES).removeprefix("\ufeff")
+        return text
+    if codec in _SINGLE_BYTE and not body.isascii():
+        try:
+            return body.decode("utf-8").removeprefix("\ufeff")
+        except UnicodeDecodeError:
+            pass
     return text
+
+
+def _cp1252_bytes(error: UnicodeError) -> tuple[str, int]:
+    """Codec error handler: undecodable bytes read as windows-1252 (latin-1 where it has none)."""
+    assert isinstance(error, UnicodeDecodeError)
+    chunk = error.object[error.start : error.end]
+    text = "".join(
+        bytes([b]).decode("cp1252") if b not in _CP1252_UNDEFINED else chr(b) for b in chunk
+    )
+    return text, error.end
+
+
+_CP1252_BYTES = "humas-cp1252-bytes"
+_CP1252_UNDEFINED = frozenset({0x81, 0x8D, 0x8F, 0x90, 0x9D})
+codecs.register_error(_CP1252_BYTES, _cp1252_bytes)
+# Python codec names of the single-byte charsets pages declare (w3lib maps latin-1 to cp1252).
+_SINGLE_BYTE = frozenset(
+    codecs.lookup(name).name
+    for name in ("cp1252", "latin-1", "iso8859-15", "cp1250", "iso8859-2", "ascii")
+)
 
 
 def is_url(target: str) -> bool:

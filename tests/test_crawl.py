@@ -38,6 +38,8 @@ def crawl(server: ReplicaServer, tmp: Path, *args: str, wait: bool = True, delay
         "--warc-dir", str(tmp / "warc"),
         "--base-url", server.base_url,
         "--delay", delay, "--concurrency", "8", "--log-level", "WARNING",
+        # Retries back off for a second or more by default: too slow for tests.
+        "-s", "HUMAS_RETRY_BACKOFF=0.05",
         *args,
     ]  # fmt: skip
     env = {**os.environ, "PYTHONUNBUFFERED": "1"}

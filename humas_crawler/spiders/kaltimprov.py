@@ -9,6 +9,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 from scrapy import Request, Spider
+from scrapy.exceptions import DownloadCancelledError
 from scrapy.http import Response, TextResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
@@ -17,11 +18,13 @@ from twisted.python.failure import Failure
 from humas_crawler.archive import Archive
 from humas_crawler.extractor import Extractor, default_workers, extract_article, extract_listing
 from humas_crawler.frontier import MODES, Frontier
-from humas_crawler.items import ArticleItem, FetchFailedItem, QuarantineItem
+from humas_crawler.items import ArticleItem, FetchFailedItem, FetchRecoveredItem, QuarantineItem
 from humas_crawler.middlewares import CAPTURE, DEFER_CAPTURE
 from humas_crawler.normalize import DEFAULT_BASE_URL, Site
 from humas_crawler.pages import ListingPage
 from humas_crawler.pages.listing import ListingEntry
+from humas_crawler.redirects import RefusedRedirect
+from humas_crawler.sources import decode_html
 from humas_crawler.store import utc_timestamp
 
 logger = logging.getLogger(__name__)
@@ -107,8 +110,15 @@ class KaltimprovSpider(Spider):
         listing = self._listing_request(f"{base}{LISTING_PATH}")
         if listing is not None:
             yield listing
+        # What failed last run is asked for again: articles, and listing pages (whose articles
+        # an incremental run would otherwise never reach again).
         for url in sorted(self.frontier.failed):
-            request = self._article_request(url)
+            if self.site.is_article_url(url):
+                request = self._article_request(url)
+            elif self.site.is_on_site(url):
+                request = self._listing_request(url)
+            else:
+                request = None
             if request is not None:
                 yield request
 
@@ -165,12 +175,15 @@ class KaltimprovSpider(Spider):
                 if request is not None:
                     yield request
 
-    async def parse_listing(self, response: Response) -> AsyncIterator[Request]:
+    async def parse_listing(self, response: Response) -> AsyncIterator[Any]:
         assert self.frontier is not None
         self.crawler.stats.inc_value("humas/listing_pages")
+        if response.request is not None and response.request.url in self.frontier.failed:
+            yield FetchRecoveredItem(response.request.url)
         if not isinstance(response, TextResponse):
             return
-        page = await self.extractor.run(extract_listing, response.url, response.text, self.base_url)
+        html = _text_of(response)
+        page = await self.extractor.run(extract_listing, response.url, html, self.base_url)
         entries = [ListingEntry(**entry) for entry in page["entries"]]
         for entry in entries:
             request = self._article_request(entry.url)
@@ -202,7 +215,11 @@ class KaltimprovSpider(Spider):
             return
         try:
             page = await self.extractor.run(
-                extract_article, response.url, response.text, self.base_url, fetched.isoformat()
+                extract_article,
+                response.url,
+                _text_of(response),
+                self.base_url,
+                fetched.isoformat(),
             )
         except Exception as exc:  # one bad page must never stop a long crawl: quarantine it
             logger.exception("extraction failed on %s", url)
@@ -234,6 +251,12 @@ class KaltimprovSpider(Spider):
     def article_failed(self, failure: Failure) -> Iterator[Any]:
         request = failure.request  # type: ignore[attr-defined]
         url = self.site.canonicalize(request.url) or request.url
+        refused = _refusal(failure)
+        if refused is not None:
+            # Permanent until the site changes: quarantined with the reason (the 3xx or the
+            # oversized response's headers are in the WARC), not retried every run.
+            yield QuarantineItem(url, *refused)
+            return
         if failure.check(HttpError):
             response = failure.value.response
             if response.status in (404, 410):
@@ -244,20 +267,28 @@ class KaltimprovSpider(Spider):
                 return
             error = f"HTTP {response.status}"
         else:
-            error = f"{failure.type.__name__}: {failure.getErrorMessage()}"
+            error = _error_text(failure)
         self.crawler.stats.inc_value("humas/fetch_error")
         logger.warning("could not fetch %s (%s); it will be retried next run", url, error)
         yield FetchFailedItem(url, error)
 
-    def listing_failed(self, failure: Failure) -> None:
+    def listing_failed(self, failure: Failure) -> Iterator[Any]:
         request = failure.request  # type: ignore[attr-defined]
         if failure.check(HttpError) and failure.value.response.status in (404, 410):
             # A dead menu link is the site's problem, not a failed fetch: noted, not alarmed.
             self.crawler.stats.inc_value("humas/listing_missing")
             logger.info("listing %s answered %s", request.url, failure.value.response.status)
             return
+        refused = _refusal(failure)
+        if refused is not None:
+            yield QuarantineItem(request.url, *refused)
+            return
         self.crawler.stats.inc_value("humas/listing_error")
-        logger.warning("could not fetch listing %s: %s", request.url, failure.getErrorMessage())
+        error = _error_text(failure)
+        logger.warning(
+            "could not fetch listing %s (%s); it will be retried next run", request.url, error
+        )
+        yield FetchFailedItem(request.url, error)
 
     def closed(self, reason: str) -> None:
         self.extractor.close()
@@ -265,3 +296,23 @@ class KaltimprovSpider(Spider):
     def optional_failed(self, failure: Failure) -> None:
         request = failure.request  # type: ignore[attr-defined]
         logger.debug("optional %s not available: %s", request.url, failure.getErrorMessage())
+
+
+def _text_of(response: TextResponse) -> str:
+    """The page's text, decoded by what its bytes are rather than by a wrong charset label."""
+    content_type = response.headers.get(b"Content-Type")
+    return decode_html(response.body, content_type.decode("latin-1") if content_type else None)
+
+
+def _error_text(failure: Failure) -> str:
+    return f"{failure.type.__name__}: {failure.getErrorMessage()}"
+
+
+def _refusal(failure: Failure) -> tuple[str, str] | None:
+    """(quarantine reason, detail) of a fetch refused for good: a bad redirect, a huge response."""
+    if failure.check(RefusedRedirect):
+        return failure.value.reason, str(failure.value)
+    if failure.check(DownloadCancelledError):
+        # Scrapy cancels a download above DOWNLOAD_MAXSIZE.
+        return "too-large", failure.getErrorMessage()
+    return None
