@@ -369,17 +369,18 @@ def serve_forever(
     host: str = "127.0.0.1",
 ) -> None:
     """Serve a replica of `articles` articles until Ctrl-C (the `humas-crawler replica` command)."""
+    stop = threading.Event()
+    # Explicit handlers: a process started in the background by a shell inherits an ignored
+    # SIGINT, and Python then never raises KeyboardInterrupt. Set before the URL is printed:
+    # whoever reads it may signal at once.
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
     site = ReplicaSite(articles, seed=seed, sitemap=sitemap)
     server = ReplicaServer(site, host=host, port=port).start()
     print(
         f"replica of kaltimprov.go.id with {len(site)} articles at {server.base_url}/berita",
         flush=True,
     )
-    stop = threading.Event()
-    # Explicit handlers: a process started in the background by a shell inherits an ignored
-    # SIGINT, and Python then never raises KeyboardInterrupt.
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, lambda *_: stop.set())
     try:
         while not stop.wait(0.5):
             pass
