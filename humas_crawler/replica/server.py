@@ -3,18 +3,25 @@
 from __future__ import annotations
 
 import signal
+import socket
+import struct
 import threading
+import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from email.message import Message
 from email.utils import format_datetime
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from typing import Any
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 from urllib.parse import parse_qs, unquote, urlsplit
 
 from humas_crawler.replica import render
 from humas_crawler.replica.model import ReplicaArticle, ReplicaSite
+
+if TYPE_CHECKING:
+    from humas_crawler.replica.faults import FaultPlan
 
 HTML = "text/html; charset=utf-8"
 # Rendered pages kept per site revision; a 1,000-article site fits many times over.
@@ -31,6 +38,15 @@ class Request:
 
 
 @dataclass(frozen=True)
+class Wire:
+    """How `_Handler._write` mistreats the connection when a Response carries one."""
+
+    delay: float = 0.0  # seconds of silence before the first byte
+    reset_after: int | None = None  # bytes of the head sent, then the connection is reset (RST)
+    body_bytes: int | None = None  # bytes of the body sent (Content-Length stays whole), then close
+
+
+@dataclass(frozen=True)
 class Response:
     """A response before it is written; the fault hook may swap or alter it."""
 
@@ -38,6 +54,7 @@ class Response:
     body: bytes
     content_type: str = HTML
     headers: tuple[tuple[str, str], ...] = ()
+    wire: Wire | None = None  # a connection-level fault, None for a healthy write
 
 
 class Faults:
@@ -46,8 +63,8 @@ class Faults:
     This base class injects nothing. A subclass may answer instead of the site (`before`: a 500,
     a 429/503 with `Retry-After`, an off-host or looping redirect) or alter the site's answer
     (`after`: a wrong charset, an oversize or truncated body). Faults that act on the connection
-    itself (resets, slow or truncated writes) belong in `_Handler._write`, the one place that writes
-    bytes, keyed on fields a later Response may carry.
+    itself (resets, slow or truncated writes) are asked for by a Response's `wire` and carried out
+    by `_Handler._write`, the one place that writes bytes. `faults.FaultInjector` does all of these.
     """
 
     def before(self, request: Request) -> Response | None:
@@ -347,6 +364,9 @@ class _Handler(BaseHTTPRequestHandler):
             self.close_connection = True
 
     def _write(self, response: Response, *, head: bool) -> None:
+        if response.wire is not None:
+            self._write_faulty(response, response.wire, head=head)
+            return
         self.send_response(response.status)
         self.send_header("Content-Type", response.content_type)
         self.send_header("Content-Length", str(len(response.body)))
@@ -355,6 +375,42 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if not head:
             self.wfile.write(response.body)
+
+    def _write_faulty(self, response: Response, wire: Wire, *, head: bool) -> None:
+        """A stall, a reset before or inside the head, or a body cut short of its length."""
+        if wire.delay:
+            time.sleep(wire.delay)
+        status = response.status
+        lines = [
+            f"{self.protocol_version} {status} {self.responses.get(status, ('',))[0]}",
+            f"Server: {self.version_string()}",
+            f"Date: {self.date_time_string()}",
+            f"Content-Type: {response.content_type}",
+            f"Content-Length: {len(response.body)}",
+            *(f"{name}: {value}" for name, value in response.headers),
+        ]
+        head_bytes = ("\r\n".join(lines) + "\r\n\r\n").encode("latin-1")
+        if wire.reset_after is not None:
+            self.wfile.write(head_bytes[: wire.reset_after])
+            self._reset()
+            return
+        self.wfile.write(head_bytes)
+        if head:
+            return
+        if wire.body_bytes is not None:
+            self.wfile.write(response.body[: wire.body_bytes])
+            self.close_connection = True  # a FIN after the short body: the client sees EOF
+            return
+        self.wfile.write(response.body)
+
+    def _reset(self) -> None:
+        """Abort the connection: with a zero linger time, closing sends RST instead of FIN."""
+        self.connection.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER, struct.pack("ii", 1, 0))
+        self.close_connection = True
+        # The read buffer holds a reference to the socket: the descriptor (and the RST) goes only
+        # when both are closed. The server's own shutdown later fails quietly on the closed socket.
+        self.rfile.close()
+        self.connection.close()
 
     def log_message(self, format: str, *args: Any) -> None:
         """Quiet: the request log is `ReplicaServer.requests`, not stderr."""
@@ -367,8 +423,14 @@ def serve_forever(
     seed: int = 0,
     sitemap: bool = False,
     host: str = "127.0.0.1",
+    faults: FaultPlan | None = None,
+    fault_log: Path | None = None,
 ) -> None:
-    """Serve a replica of `articles` articles until Ctrl-C (the `humas-crawler replica` command)."""
+    """Serve a replica of `articles` articles until Ctrl-C (the `humas-crawler replica` command).
+
+    With an active `faults` plan (or a `fault_log`), a FaultInjector answers: its ledger is served
+    at /__faults__, written to `fault_log` (JSON lines) and summed up on stdout on exit.
+    """
     stop = threading.Event()
     # Explicit handlers: a process started in the background by a shell inherits an ignored
     # SIGINT, and Python then never raises KeyboardInterrupt. Set before the URL is printed:
@@ -376,13 +438,27 @@ def serve_forever(
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
     site = ReplicaSite(articles, seed=seed, sitemap=sitemap)
-    server = ReplicaServer(site, host=host, port=port).start()
+    injector = None
+    if (faults is not None and faults.active) or fault_log is not None:
+        # Imported here: the faults module builds on this one.
+        from humas_crawler.replica.faults import LEDGER_PATH, FaultInjector, FaultPlan
+
+        injector = FaultInjector(faults or FaultPlan(), site, log=fault_log)
+    server = ReplicaServer(site, host=host, port=port, faults=injector).start()
     print(
         f"replica of kaltimprov.go.id with {len(site)} articles at {server.base_url}/berita",
         flush=True,
     )
+    if injector is not None:
+        print(
+            f"faults: {injector.plan.describe()}; ledger at {server.base_url}{LEDGER_PATH}",
+            flush=True,
+        )
     try:
         while not stop.wait(0.5):
             pass
     finally:
         server.stop()
+        if injector is not None:
+            injector.close()
+            print(f"faults injected: {injector.summary()}", flush=True)
