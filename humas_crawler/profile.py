@@ -18,6 +18,9 @@ _MONTHS = (
 _TIME = r"\d{1,2}[:.]\d{2}(?:[:.]\d{2})?"
 _ZONE = r"(?:\s*(?:WITA|WIB|WIT)\b)?"
 
+# One code of a reporter signature ("her", "hmsprov", "*"), at most 31 characters.
+_CODE = r"[A-Za-z*](?:[A-Za-z* ]{0,29}[A-Za-z*])?"
+
 # A publication timestamp as the site and similar templates show it, found inside a longer text:
 # "21 Juni 2022 Jam 22:03:32", "Selasa, 30 Desember 2025 | 14:20 WITA", "21/06/2022 22:03".
 TIMESTAMP_IN_TEXT = re.compile(
@@ -55,8 +58,10 @@ class SiteProfile:
     # "/////FOTO : ...", "////Foto : ...", "Foto: ...": the caption marker and the caption after it.
     caption: re.Pattern[str] = re.compile(r"^\s*/*\s*foto\s*:\s*(?P<text>.*\S)\s*$", re.I | re.S)
     # A reporter signature closing the last paragraph: "(her/sul/es/hmsprov).", "(*/IST)".
+    # A code ends with a letter, never a space: spaces before "/" or ")" have one way to match,
+    # so "(a /a /a /..." is read in linear time (overlapping spaces made it exponential).
     signature: re.Pattern[str] = re.compile(
-        r"\s*\((?P<codes>[A-Za-z*][A-Za-z* ]{0,30}(?:\s*/\s*[A-Za-z*][A-Za-z* ]{0,30})+)\)\.?\s*$"
+        rf"\s*\((?P<codes>{_CODE}(?:\s*/\s*{_CODE})+) *\)\.?\s*$"
     )
     # Read-also lines inside the body: "Baca Juga: <title>".
     read_also: re.Pattern[str] = re.compile(r"^\s*(?:baca\s+juga|baca\s+pula|read\s+also)\b", re.I)
