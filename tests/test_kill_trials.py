@@ -1,0 +1,89 @@
+"""Kill trials: a crawl or a reparse SIGKILLed mid-way leaves a whole archive; a rerun completes it.
+
+The checks live in tests/kill_checks.py, shared with bench/kill_trials.py (many seeded trials).
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from humas_crawler.replica.model import ReplicaSite
+from humas_crawler.replica.server import ReplicaServer
+from tests.kill_checks import (
+    count,
+    crawl_command,
+    crawl_trial,
+    reparse_trial,
+    run,
+)
+from tests.test_crawl import assert_matches_truth
+
+ARTICLES = 60
+
+
+@pytest.fixture(scope="module")
+def replica():
+    site = ReplicaSite(articles=ARTICLES, seed=11, per_page=10, pinned=3)
+    with ReplicaServer(site) as server:
+        yield site, server
+
+
+@pytest.fixture(scope="module")
+def complete(replica, tmp_path_factory) -> Path:
+    """An archive of the whole replica, crawled once without a kill."""
+    site, server = replica
+    work = tmp_path_factory.mktemp("complete")
+    assert run(crawl_command(server.base_url, work), work / "crawl.log") == 0
+    assert_matches_truth(work, site, server.base_url)
+    return work
+
+
+def articles_at_least(work: Path, n: int):
+    return lambda: count(work, "select count(*) from articles") >= n
+
+
+def captures_at_least(work: Path, n: int):
+    return lambda: count(work, "select count(*) from captures") >= n
+
+
+@pytest.mark.parametrize(
+    "moment",
+    ["starting", "first responses", "mid-crawl"],
+)
+def test_killed_crawl_leaves_a_whole_archive_and_a_rerun_completes_it(
+    replica, tmp_path, moment
+) -> None:
+    site, server = replica
+    when = {
+        "starting": None,  # 0.3 s: the interpreter is still importing
+        "first responses": captures_at_least(tmp_path, 1),  # robots.txt, the listing
+        "mid-crawl": articles_at_least(tmp_path, ARTICLES // 2),
+    }[moment]
+    trial = crawl_trial(site, server.base_url, tmp_path, at=0.3 if when is None else 60, when=when)
+    assert trial.kill.killed, "the crawl ended before the kill"
+    assert trial.problems() == []
+    assert trial.at_kill.integrity == "ok"
+    assert_matches_truth(tmp_path, site, server.base_url)
+    if moment == "mid-crawl":
+        assert 0 < trial.at_kill.articles < ARTICLES
+        assert trial.killed_run == "interrupted"
+
+
+@pytest.mark.parametrize("share", [0, 0.5])
+def test_killed_reparse_leaves_a_whole_archive_and_a_rerun_completes_it(
+    replica, complete, tmp_path, share
+) -> None:
+    site, server = replica
+    rewritten = "select count(*) from article_revisions where revision = 2"
+    target = max(1, int(share * ARTICLES * 2 / 3))  # two articles in three get a new revision
+
+    def rewriting() -> bool:
+        return count(tmp_path, rewritten) >= target
+
+    trial = reparse_trial(site, server.base_url, complete, tmp_path, at=60, when=rewriting)
+    assert trial.kill.killed, "the reparse ended before the kill"
+    assert trial.problems() == []
+    assert count(tmp_path, rewritten) > 0
+    assert_matches_truth(tmp_path, site, server.base_url)
