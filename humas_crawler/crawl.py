@@ -19,6 +19,14 @@ from humas_crawler.store import Store, StoreError
 
 logger = logging.getLogger(__name__)
 
+# Scrapy saves a JOBDIR's queue of pending requests only when the crawl stops cleanly, while it
+# appends every request it schedules to `requests.seen` as it goes. A crawl killed with -9 (or
+# by a power cut) thus leaves the seen list without the queue, and resuming from it filters out
+# every request that was queued but never fetched: the resumed run makes no request at all. A
+# clean stop leaves this mark; a JOBDIR without it is discarded.
+CLEAN_STOP_MARK = "humas-stopped-cleanly"
+JOBDIR_FILES = ("requests.seen", "requests.queue", "spider.state")  # what Scrapy keeps there
+
 
 @dataclass
 class CrawlOptions:
@@ -77,6 +85,8 @@ def run_crawl(options: CrawlOptions) -> CrawlOutcome:
         # Open once up front: a corrupt or unwritable archive is a clear error, not a traceback.
         Store.open(options.db).close()
         process = CrawlerProcess(build_settings(options, lock))
+        if options.jobdir is not None:
+            take_jobdir(options.jobdir)  # after CrawlerProcess: its log handler shows the warning
         crawler = process.create_crawler(KaltimprovSpider)
         errors: list[str] = []
 
@@ -92,6 +102,10 @@ def run_crawl(options: CrawlOptions) -> CrawlOutcome:
         )
         deferred.addErrback(failed)
         process.start()
+        stopped = crawler.stats.get_value("humas/status") if crawler.stats else None
+        if stopped == "interrupted" and not errors and options.jobdir and options.jobdir.is_dir():
+            # Still under the lock: no other crawl can take the directory meanwhile.
+            (options.jobdir / CLEAN_STOP_MARK).touch()
     except StoreError as exc:
         return CrawlOutcome(EXIT_CODES["failed"], "failed", problems=[str(exc)])
     finally:
@@ -116,3 +130,26 @@ def run_crawl(options: CrawlOptions) -> CrawlOutcome:
         problems=list(stats.get("humas/problems", [])),
         stats=stats,
     )
+
+
+def take_jobdir(jobdir: Path) -> None:
+    """Make `jobdir` this run's: what a crawl that did not stop cleanly left there is discarded.
+
+    Without its queue, a rerun starts from the listings again; as after any interrupted run it
+    paginates every listing to the end, so the archive is completed all the same.
+    """
+    mark = jobdir / CLEAN_STOP_MARK
+    left = [jobdir / name for name in JOBDIR_FILES if (jobdir / name).exists()]
+    if left and not mark.exists():
+        logger.warning(
+            "%s was left by a crawl that did not stop cleanly (killed?): its saved queue is "
+            "incomplete, so it is discarded and this crawl starts afresh",
+            jobdir,
+        )
+        for path in left:
+            if path.is_dir():
+                shutil.rmtree(path)
+            else:
+                path.unlink()
+    # A crawl killed from now on must leave no mark behind.
+    mark.unlink(missing_ok=True)

@@ -71,6 +71,28 @@ def test_killed_crawl_leaves_a_whole_archive_and_a_rerun_completes_it(
         assert trial.killed_run == "interrupted"
 
 
+def test_crawl_killed_with_a_jobdir_is_completed_by_a_rerun_with_it(tmp_path) -> None:
+    # Scrapy appends to the JOBDIR's requests.seen as it goes but saves its queue only on a
+    # clean stop: resuming what a kill left filtered out every queued request (0 requests, the
+    # run failed and the articles stayed missing until the run after). Enough articles that
+    # requests.seen is flushed (every ~100 requests) before the kill.
+    site = ReplicaSite(articles=150, seed=3)
+    seen = tmp_path / "job" / "requests.seen"
+    with ReplicaServer(site) as server:
+        trial = crawl_trial(
+            site,
+            server.base_url,
+            tmp_path,
+            at=60,
+            when=lambda: seen.exists() and seen.stat().st_size > 0,
+            jobdir=True,
+        )
+    assert trial.kill.killed, "the crawl ended before the kill"
+    assert trial.problems() == []
+    assert "did not stop cleanly" in (tmp_path / "rerun.log").read_text()
+    assert not (tmp_path / "job").exists()  # finished: cleared as always
+
+
 @pytest.mark.parametrize("share", [0, 0.5])
 def test_killed_reparse_leaves_a_whole_archive_and_a_rerun_completes_it(
     replica, complete, tmp_path, share
