@@ -11,6 +11,8 @@ import asyncio
 import logging
 import multiprocessing
 import os
+import threading
+import time
 from concurrent.futures import Executor, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from datetime import datetime
@@ -55,6 +57,21 @@ def extract_listing(url: str, html: str, base_url: str) -> dict[str, Any]:
     }
 
 
+def watch_parent(parent: int) -> None:
+    """Pool initializer: the worker leaves by itself once its parent `parent` is gone.
+
+    A parent killed with -9 never shuts its pool down, and a worker blocked on the pool's queue
+    would wait forever (the queue's pipe stays open in the worker itself).
+    """
+    threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
+
+
+def _exit_with_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(0.5)
+    os._exit(1)
+
+
 class Extractor:
     """Runs the extract_* functions in a process pool (or inline), awaitable from callbacks."""
 
@@ -65,7 +82,10 @@ class Extractor:
     def _executor(self) -> Executor | None:
         if self.workers > 0 and self._pool is None:
             self._pool = ProcessPoolExecutor(
-                self.workers, mp_context=multiprocessing.get_context("spawn")
+                self.workers,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=watch_parent,
+                initargs=(os.getpid(),),
             )
         return self._pool
 

@@ -15,8 +15,6 @@ import multiprocessing
 import os
 import signal
 import sys
-import threading
-import time
 import zlib
 from collections import Counter, deque
 from collections.abc import Callable, Iterator, Sequence
@@ -27,7 +25,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from humas_crawler.extractor import extract_article
+from humas_crawler.extractor import extract_article, watch_parent
 from humas_crawler.normalize import Site
 from humas_crawler.record import RECORD_FIELDS
 from humas_crawler.sources import MAX_BYTES, decode_html
@@ -472,13 +470,7 @@ def _worker_started(parent: int) -> None:
     # (SIGKILL), nothing would ever wake a worker blocked on its queue: it leaves by itself.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
-
-
-def _exit_with_parent(parent: int) -> None:
-    while os.getppid() == parent:
-        time.sleep(0.5)
-    os._exit(1)
+    watch_parent(parent)
 
 
 def _fill(

@@ -5,6 +5,10 @@ The checks live in tests/kill_checks.py, shared with bench/kill_trials.py (many 
 
 from __future__ import annotations
 
+import os
+import signal
+import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -12,11 +16,14 @@ import pytest
 from humas_crawler.replica.model import ReplicaSite
 from humas_crawler.replica.server import ReplicaServer
 from tests.kill_checks import (
+    check_archive,
     count,
     crawl_command,
     crawl_trial,
+    group_members,
     reparse_trial,
     run,
+    wait_for_group,
 )
 from tests.test_crawl import assert_matches_truth
 
@@ -91,6 +98,30 @@ def test_crawl_killed_with_a_jobdir_is_completed_by_a_rerun_with_it(tmp_path) ->
     assert trial.problems() == []
     assert "did not stop cleanly" in (tmp_path / "rerun.log").read_text()
     assert not (tmp_path / "job").exists()  # finished: cleared as always
+
+
+def test_killed_crawl_leaves_no_extraction_worker_behind(replica, tmp_path) -> None:
+    # kill -9 of the crawl process alone (an OOM kill, a supervisor that signals one pid): its
+    # spawned extraction worker and multiprocessing's resource tracker must not live on.
+    _site, server = replica
+    cmd = crawl_command(server.base_url, tmp_path, "-s", "HUMAS_EXTRACT_WORKERS=1")
+    crawl = subprocess.Popen(
+        cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True
+    )
+    try:
+        articles_stored = articles_at_least(tmp_path, 5)
+        while not articles_stored():
+            assert crawl.poll() is None, "the crawl ended early"
+            time.sleep(0.02)
+        assert len(group_members(crawl.pid)) >= 2  # the crawl and its worker at least
+        os.kill(crawl.pid, signal.SIGKILL)
+        crawl.wait()
+        assert wait_for_group(crawl.pid, timeout=5) == []
+    finally:
+        if group_members(crawl.pid):
+            os.killpg(crawl.pid, signal.SIGKILL)
+        crawl.wait()
+    assert check_archive(tmp_path).ok
 
 
 @pytest.mark.parametrize("share", [0, 0.5])
