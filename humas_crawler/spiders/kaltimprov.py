@@ -254,8 +254,10 @@ class KaltimprovSpider(Spider):
         refused = _refusal(failure)
         if refused is not None:
             # Permanent until the site changes: quarantined with the reason (the 3xx or the
-            # oversized response's headers are in the WARC), not retried every run.
-            yield QuarantineItem(url, *refused)
+            # oversized response's headers are in the WARC), not retried every run. Under the
+            # URL that was asked for, not a hop of its redirect chain.
+            first = (request.meta.get("redirect_urls") or [request.url])[0]
+            yield QuarantineItem(self.site.canonicalize(first) or first, *refused)
             return
         if failure.check(HttpError):
             response = failure.value.response

@@ -1,0 +1,49 @@
+"""Two crawls under every fault kind at once lose nothing (bench/faults.py, on a small site)."""
+
+from __future__ import annotations
+
+import sys
+
+from humas_crawler.replica.faults import FaultPlan
+from humas_crawler.replica.model import ReplicaSite
+from tests.conftest import ROOT
+
+sys.path.insert(0, str(ROOT / "bench"))
+from faults import REFUSED, two_runs
+
+PLAN = FaultPlan(
+    seed=3,
+    rates={"500": 0.08, "reset": 0.04, "truncate": 0.04, "slow": 0.02, "429": 0.02, "503": 0.02},
+    paths={
+        "429": 1,
+        "persistent": 2,
+        "garbled": 1,
+        "charset": 3,
+        "oversize": 1,
+        "redirect-loop": 1,
+        "offsite": 1,
+    },
+    retry_after=1,
+    slow_seconds=3.0,
+    oversize_bytes=21 * 1024 * 1024,
+)
+
+
+def test_two_runs_under_every_fault_lose_nothing(tmp_path) -> None:
+    report = two_runs(ReplicaSite(articles=40, seed=2), PLAN, tmp_path, say=lambda _: None)
+    text = report.text
+    assert report.clean, text
+    for figure in (
+        "articles lost: 0",
+        "duplicate rows: 0",
+        "articles whose fields differ from the truth: 0",
+        "refused pages missing from quarantine: 0",
+    ):
+        assert figure in text
+    # Every kind was injected, and the pages refused for good are quarantined with their reason.
+    assert set(report.injected) == set(PLAN.rates) | set(PLAN.paths)
+    assert all(sum(runs) > 0 for runs in report.injected.values()), report.injected
+    for reason in REFUSED.values():
+        assert f"1 of 1 quarantined `{reason}`" in text
+    assert "| persistent | 8 | 0 | 2 | 2 of 2 archived, equal to the truth |" in text
+    assert "| charset | 3 | 0 | 3 | 3 of 3 archived, equal to the truth |" in text
