@@ -181,6 +181,7 @@ def count(work: Path, sql: str) -> int:
 class ArchiveCheck:
     integrity: str  # `pragma integrity_check`, plus foreign key and FTS findings
     articles: int = 0
+    revisions: int = 0
     captures: int = 0
     half_written: list[str] = field(default_factory=list)
     warc_problems: list[str] = field(default_factory=list)
@@ -211,6 +212,7 @@ def check_archive(work: Path) -> ArchiveCheck:
             check.warc_problems = problems
             return check
         check.articles = conn.execute("select count(*) from articles").fetchone()[0]
+        check.revisions = conn.execute("select count(*) from article_revisions").fetchone()[0]
         captures = [dict(r) for r in conn.execute("select * from captures order by id")]
         check.captures = len(captures)
         check.half_written = _half_written(conn)
@@ -533,6 +535,7 @@ def crawl_trial(
     jobdir: bool = False,
 ) -> Trial:
     """Kill a crawl into the fresh archive `work`, check it, rerun the crawl, check again."""
+    work.mkdir(parents=True, exist_ok=True)
     extra = ("--jobdir", str(work / "job")) if jobdir else ()
     cmd = crawl_command(base_url, work, *extra)
     kill = run_and_kill(cmd, work / "killed.log", at=at, when=when)

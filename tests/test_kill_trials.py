@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import os
 import signal
+import sqlite3
 import subprocess
 import time
 from pathlib import Path
@@ -17,6 +18,7 @@ from humas_crawler.replica.model import ReplicaSite
 from humas_crawler.replica.server import ReplicaServer
 from tests.kill_checks import (
     check_archive,
+    copy_archive,
     count,
     crawl_command,
     crawl_trial,
@@ -25,7 +27,7 @@ from tests.kill_checks import (
     run,
     wait_for_group,
 )
-from tests.test_crawl import assert_matches_truth
+from tests.test_crawl import assert_matches_truth, rows
 
 ARTICLES = 60
 
@@ -140,3 +142,48 @@ def test_killed_reparse_leaves_a_whole_archive_and_a_rerun_completes_it(
     assert trial.problems() == []
     assert count(tmp_path, rewritten) > 0
     assert_matches_truth(tmp_path, site, server.base_url)
+
+
+def test_checks_tolerate_a_cut_last_record_and_nothing_else(complete, tmp_path) -> None:
+    copy_archive(complete, tmp_path)
+    [path] = sorted((tmp_path / "warc").glob("*.warc.gz"))
+    data = path.read_bytes()
+    last = rows(tmp_path, "select * from captures order by id desc limit 1")[0]
+    member = data[last["warc_offset"] : last["warc_offset"] + last["warc_length"]]
+    # Killed while writing one more record: half of it at the end of the file.
+    path.write_bytes(data + member[: len(member) // 2])
+    check = check_archive(tmp_path)
+    assert check.problems() == []
+    assert check.cut_tails == 1
+    # ... which no capture row may point at.
+    conn = sqlite3.connect(tmp_path / "humas.sqlite")
+    with conn:
+        conn.execute(
+            "insert into captures (url, fetched_at, warc_file, warc_offset, warc_length)"
+            " values (?, ?, ?, ?, ?)",
+            (last["url"], last["fetched_at"], last["warc_file"], len(data), len(member)),
+        )
+    conn.close()
+    assert any("the cut last record" in p for p in check_archive(tmp_path).warc_problems)
+    # Bytes damaged inside a record are never taken for a cut tail.
+    damaged = bytearray(data)
+    first = rows(tmp_path, "select * from captures order by id limit 1")[0]
+    middle = first["warc_offset"] + first["warc_length"] // 2
+    damaged[middle : middle + 16] = bytes(16)
+    path.write_bytes(bytes(damaged))
+    assert any("not gzip data" in p for p in check_archive(tmp_path).warc_problems)
+
+
+def test_checks_find_a_half_written_article(complete, tmp_path) -> None:
+    copy_archive(complete, tmp_path)
+    assert check_archive(tmp_path).ok
+    conn = sqlite3.connect(tmp_path / "humas.sqlite")
+    with conn:  # a new version without its revision row; a capture row missing (no FK check)
+        conn.execute("update articles set revision = 2, content_hash = 'sha256:x' where id = 1")
+        conn.execute("update articles set capture_id = 999999 where id = 2")
+    conn.close()
+    check = check_archive(tmp_path)
+    assert len(check.half_written) == 2
+    assert "revision 2 but 1 revision rows" in check.half_written[0]
+    assert "capture 999999 does not exist" in check.half_written[1]
+    assert "foreign key" in check.integrity
