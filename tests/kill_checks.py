@@ -438,7 +438,10 @@ def compare_with_truth(work: Path, site: ReplicaSite, base_url: str) -> TruthChe
 
 def run_status(work: Path, pid: int) -> str | None:
     """crawl_runs.status of the run the process `pid` started; None if it started none."""
-    found = rows(work, "select status from crawl_runs where pid = ? order by id", (pid,))
+    try:
+        found = rows(work, "select status from crawl_runs where pid = ? order by id", (pid,))
+    except sqlite3.OperationalError:  # killed before the table was created
+        return None
     return found[-1]["status"] if found else None
 
 
@@ -506,6 +509,7 @@ class Trial:
     rerun_exit: int
     after: ArchiveCheck
     truth: TruthCheck
+    run_at_kill: str | None = None  # crawl: the killed run's status left at the kill
     killed_run: str | None = None  # crawl: the killed run's status after the rerun
     revisions: list[str] = field(default_factory=list)  # reparse: wrong revision numbers
 
@@ -519,10 +523,15 @@ class Trial:
         found += [f"lost {url}" for url in self.truth.lost]
         found += [f"duplicated {url}" for url in self.truth.duplicated]
         found += [f"mismatched {url}" for url in self.truth.mismatched]
-        # No run row at all (None): killed before the run was recorded.
-        if self.kill.killed and self.killed_run not in (None, "interrupted"):
-            found.append(f"the killed run is {self.killed_run!r}, not 'interrupted'")
+        if self.kill.killed and self.killed_run != self.expected_run_status:
+            found.append(f"the killed run is {self.killed_run!r}, not {self.expected_run_status!r}")
         return found + self.revisions
+
+    @property
+    def expected_run_status(self) -> str | None:
+        """`interrupted` for a run killed while `running`; a run killed after it recorded its end
+        (while its process was exiting) keeps that status; no row stays no row."""
+        return "interrupted" if self.run_at_kill == "running" else self.run_at_kill
 
 
 def crawl_trial(
@@ -540,6 +549,7 @@ def crawl_trial(
     cmd = crawl_command(base_url, work, *extra)
     kill = run_and_kill(cmd, work / "killed.log", at=at, when=when)
     at_kill = check_archive(work)
+    run_at_kill = run_status(work, kill.pid) if (work / DB).exists() else None
     rerun_exit = run(cmd, work / "rerun.log")
     return Trial(
         "crawl --jobdir" if jobdir else "crawl",
@@ -548,6 +558,7 @@ def crawl_trial(
         rerun_exit,
         check_archive(work),
         compare_with_truth(work, site, base_url),
+        run_at_kill=run_at_kill,
         killed_run=run_status(work, kill.pid),
     )
 
