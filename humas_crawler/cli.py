@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import errno
 import json
 import re
 import sys
@@ -15,7 +16,7 @@ import click
 from humas_crawler import __version__
 from humas_crawler.commands.browse import browse
 from humas_crawler.commands.export import export
-from humas_crawler.commands.options import db_option
+from humas_crawler.commands.options import EXIT_LOCKED, LockedError, archive_errors, db_option
 from humas_crawler.commands.reparse import reparse
 from humas_crawler.commands.search import search
 from humas_crawler.commands.stats import stats
@@ -39,7 +40,30 @@ def _parse_now(value: str | None) -> datetime | None:
         ) from exc
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Main(click.Group):
+    """The command group: whatever a command raises that the user has to fix (the archive
+    corrupt, read-only, locked, a file that cannot be written, ...) ends as one `Error:` line
+    and a documented exit code, never a traceback (commands.options.archive_errors)."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        with archive_errors():
+            return super().invoke(ctx)
+
+
+# Every command; README, "Exit codes".
+EXIT_CODES_EPILOG = (
+    "Exit codes: 0 done; 1 an error (the archive missing, corrupt, read-only or busy, a file"
+    " that cannot be read or written; crawl: the run failed); 2 bad arguments, or another crawl"
+    " or reparse holds the archive's lock; 3 crawl finished degraded; 130 reparse interrupted;"
+    " 141 export's reader went away."
+)
+
+
+@click.group(
+    cls=_Main,
+    context_settings={"help_option_names": ["-h", "--help"]},
+    epilog=EXIT_CODES_EPILOG,
+)
 @click.version_option(__version__, prog_name="humas-crawler")
 def main() -> None:
     """Archive the news of the East Kalimantan provincial government (kaltimprov.go.id).
@@ -81,12 +105,12 @@ def inspect(
         humas-crawler inspect https://www.kaltimprov.go.id/berita/4-mekanisme-vaksin
         humas-crawler inspect page.html --url https://www.kaltimprov.go.id/berita/x --json
     """
+    site = _site(base_url)
+    pinned_now = _parse_now(now)
     try:
         page = load_page(target, url)
     except SourceError as exc:
         raise click.ClickException(str(exc)) from exc
-    site = Site.from_base_url(base_url)
-    pinned_now = _parse_now(now)
     if kind == "auto":
         kind = guess_kind(page.url, site)
     if kind == "article":
@@ -123,9 +147,34 @@ def inspect(
         click.echo(f"  page_urls: {len(record['page_urls'])}")
 
 
+def _site(base_url: str) -> Site:
+    try:
+        return Site.from_base_url(base_url)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--base-url") from exc
+
+
+# A case is one folder under fixtures/<kind>/: a name, never a path.
+_CASE_NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9._-]*")
+
+
+def _case_name(ctx: click.Context, param: click.Parameter, value: str) -> str:
+    if not _CASE_NAME.fullmatch(value):
+        raise click.BadParameter(
+            f"{value!r} is not a case name: letters, digits, '.', '_' and '-', starting with"
+            " a letter or digit (e.g. portal-2025-wib-time)"
+        )
+    return value
+
+
 @main.command("save-fixture")
 @click.argument("target", metavar="URL_OR_FILE")
-@click.option("--name", required=True, help="Case folder name, e.g. portal-2025-wib-time.")
+@click.option(
+    "--name",
+    required=True,
+    callback=_case_name,
+    help="Case folder name, e.g. portal-2025-wib-time.",
+)
 @click.option("--kind", type=click.Choice(["auto", *KINDS]), default="auto", show_default=True)
 @click.option("--url", help="For a file: the URL the page was fetched from.")
 @click.option("--now", help="Pin 'now' (ISO time) for pages with relative dates.")
@@ -268,10 +317,7 @@ def crawl(
     """
     from humas_crawler.crawl import CrawlOptions, run_crawl
 
-    try:
-        Site.from_base_url(base_url)
-    except ValueError as exc:
-        raise click.BadParameter(str(exc), param_hint="--base-url") from exc
+    _site(base_url)
     outcome = run_crawl(
         CrawlOptions(
             db=db,
@@ -287,6 +333,14 @@ def crawl(
             extra_settings=dict(overrides),
         )
     )
+    if outcome.run is None and outcome.exit_code != 0:
+        # No run at all (the lock is held, the archive cannot be opened): one error line.
+        message = "; ".join(outcome.problems) or f"crawl {outcome.status}"
+        if outcome.exit_code == EXIT_LOCKED:
+            raise LockedError(message)
+        error = click.ClickException(message)
+        error.exit_code = outcome.exit_code
+        raise error
     click.echo(_summary(outcome), err=outcome.exit_code != 0)
     sys.exit(outcome.exit_code)
 
@@ -437,14 +491,21 @@ def replica(
         raise click.UsageError(str(exc)) from exc
     if sum(plan.paths.values()) > articles:
         raise click.UsageError(f"the faults ask for more pages than the {articles} articles")
-    server.serve_forever(
-        port,
-        articles,
-        seed=seed,
-        sitemap=sitemap,
-        faults=plan if plan.active else None,
-        fault_log=fault_log,
-    )
+    try:
+        server.serve_forever(
+            port,
+            articles,
+            seed=seed,
+            sitemap=sitemap,
+            faults=plan if plan.active else None,
+            fault_log=fault_log,
+        )
+    except OSError as exc:
+        if exc.errno not in (errno.EADDRINUSE, errno.EACCES, errno.EADDRNOTAVAIL):
+            raise
+        raise click.ClickException(
+            f"cannot serve on 127.0.0.1:{port}: {exc.strerror} (choose another --port)"
+        ) from exc
 
 
 # Commands that read or rework the archive live in humas_crawler.commands, one module each.

@@ -12,7 +12,11 @@ from types import TracebackType
 from typing import Any
 
 
-class LockHeld(Exception):
+class LockError(Exception):
+    """The crawl lock could not be taken (one-line message)."""
+
+
+class LockHeld(LockError):
     """Another process holds the crawl lock; `holder` is what it wrote into the lock file."""
 
     def __init__(self, holder: dict[str, Any], db_path: str | os.PathLike[str]) -> None:
@@ -45,8 +49,16 @@ class CrawlLock:
         """Take the lock or raise `LockHeld` naming the holder; record who we are in the file."""
         if self._fd is not None:
             raise RuntimeError(f"{self.path} is already held by this CrawlLock")
-        self.path.parent.mkdir(parents=True, exist_ok=True)
-        fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o644)
+        except OSError as exc:
+            # A directory that cannot be created or written to: the archive could not be
+            # written either, and the user has to fix the path or the permissions.
+            where = f"{exc.filename}: " if exc.filename and exc.filename != str(self.path) else ""
+            raise LockError(
+                f"cannot create the lock file {self.path} ({where}{exc.strerror or exc})"
+            ) from exc
         try:
             fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:

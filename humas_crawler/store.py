@@ -323,11 +323,19 @@ P = ParamSpec("P")
 R = TypeVar("R")
 
 
-def _describe_sqlite_error(path: Path, exc: sqlite3.Error) -> str:
+def describe_sqlite_error(path: Path | None, exc: sqlite3.Error) -> str:
+    """The sqlite3 error `exc` on the archive at `path` as one line, with what it means."""
     message = " ".join(str(exc).split())
     lowered = message.lower()
     if "locked" in lowered or "busy" in lowered:
         hint = f"the archive is busy: another process kept it locked for {BUSY_TIMEOUT_SECONDS} s"
+    elif getattr(exc, "sqlite_errorname", "") == "SQLITE_READONLY_DIRECTORY":
+        # Even a read-only reader of a WAL archive needs <archive>-shm beside it.
+        hint = (
+            "the archive is read-only here: its directory cannot be written to, and SQLite"
+            " keeps its -wal and -shm files there, even to read it (fix the permissions, or"
+            " copy the archive somewhere writable)"
+        )
     elif "readonly" in lowered or "read-only" in lowered:
         hint = "the archive is read-only here (file or directory permissions?)"
     elif "not a database" in lowered or "malformed" in lowered:
@@ -336,7 +344,7 @@ def _describe_sqlite_error(path: Path, exc: sqlite3.Error) -> str:
         hint = "cannot open the archive file"
     else:
         hint = "database error"
-    return f"{path}: {hint} ({message})"
+    return f"{path or 'the archive'}: {hint} ({message})"
 
 
 def _is_user_facing(exc: sqlite3.Error) -> bool:
@@ -357,7 +365,7 @@ def _user_errors(method: Callable[P, R]) -> Callable[P, R]:
                 raise
             store = args[0]
             assert isinstance(store, Store)
-            raise StoreError(_describe_sqlite_error(store.path, exc)) from exc
+            raise StoreError(describe_sqlite_error(store.path, exc)) from exc
 
     return wrapper
 
@@ -401,17 +409,19 @@ class Store:
             if readonly:
                 _check_version(db, path)
             else:
+                _check_archive(db, path, create=create)
                 db.enable_wal()
                 # In WAL mode NORMAL is safe against crashes of the process (the archive's risk);
                 # only a power cut can lose the last commits, never corrupt the file.
                 db.execute("PRAGMA synchronous = NORMAL")
                 _migrate(db, path)
+                _check_writable(db)
         except sqlite3.DatabaseError as exc:
             if conn is not None:
                 conn.close()
             if not _is_user_facing(exc):
                 raise
-            raise StoreError(_describe_sqlite_error(path, exc)) from exc
+            raise StoreError(describe_sqlite_error(path, exc)) from exc
         except BaseException:
             if conn is not None:
                 conn.close()
@@ -764,7 +774,7 @@ class Store:
         except sqlite3.DatabaseError as exc:
             if not _is_user_facing(exc):
                 raise
-            raise StoreError(_describe_sqlite_error(self.path, exc)) from exc
+            raise StoreError(describe_sqlite_error(self.path, exc)) from exc
 
     @_user_errors
     def search_articles(
@@ -1123,6 +1133,36 @@ def _migrate(db: Database, path: Path) -> None:
         conn.rollback()
         raise
     conn.commit()
+
+
+def _check_archive(db: Database, path: Path, *, create: bool) -> None:
+    """Refuse to write into a database that is not an archive (a wrong --db).
+
+    An empty database becomes an archive only when `create` is asked for; one holding other
+    tables never does (adding ours would mix two databases).
+    """
+    if _user_version(db) or db.table("articles").exists():
+        return
+    tables = db.table_names()
+    if tables:
+        shown = ", ".join(tables[:5]) + (", ..." if len(tables) > 5 else "")
+        raise StoreError(
+            f"{path}: not a humas-crawler archive (it holds other tables: {shown}); check --db"
+        )
+    if not create:
+        raise StoreError(f"{path}: not a humas-crawler archive (an empty database); check --db")
+
+
+def _check_writable(db: Database) -> None:
+    """Fail now, not at the first write, on an archive that cannot be written (a read-only
+    file or directory, or another process holding the write lock past the busy timeout)."""
+    conn = db.conn
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        # A write SQLite refuses on a read-only file (BEGIN IMMEDIATE alone does not), undone.
+        conn.execute(f"PRAGMA user_version = {_user_version(db)}")
+    finally:
+        conn.rollback()
 
 
 def _check_version(db: Database, path: Path) -> None:

@@ -209,8 +209,13 @@ def _open_output(target: Path | None, encoding: str) -> Iterator[TextIO]:
         return
     if target.exists() and not target.is_file():
         # A device or a pipe (/dev/null, a FIFO): write straight into it.
-        with open(target, "w", encoding=encoding, newline="", buffering=_BUFFER_BYTES) as stream:
-            yield stream
+        try:
+            with open(
+                target, "w", encoding=encoding, newline="", buffering=_BUFFER_BYTES
+            ) as stream:
+                yield stream
+        except OSError as exc:
+            raise click.ClickException(f"cannot write {target}: {exc.strerror or exc}") from exc
         return
     # Write beside the target and rename when complete: an interrupted or failed export never
     # leaves a truncated file under the name asked for.

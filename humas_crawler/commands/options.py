@@ -1,9 +1,11 @@
-"""Options and checks shared by the commands that read the archive (export, search, stats)."""
+"""Options, checks and error handling shared by the commands."""
 
 from __future__ import annotations
 
 import difflib
+import errno
 import re
+import sqlite3
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -14,13 +16,54 @@ import click
 
 from humas_crawler.archive import default_db_path
 from humas_crawler.ftsquery import EmptyQueryError, literal_query
+from humas_crawler.lock import LockError, LockHeld
 from humas_crawler.normalize import Taxonomy
 from humas_crawler.normalize.categories import match_key
-from humas_crawler.store import ArticleFilter, FTSQueryError, Store, StoreError
+from humas_crawler.store import (
+    ArticleFilter,
+    FTSQueryError,
+    Store,
+    StoreError,
+    describe_sqlite_error,
+)
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 _DAY_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
+
+# Exit codes of every command (README, "Exit codes"). click itself exits 2 on a usage error
+# and 1 on a ClickException.
+EXIT_OK = 0
+EXIT_ERROR = 1  # the archive, a file or a page cannot be used; a run failed
+EXIT_USAGE = 2  # bad arguments
+EXIT_LOCKED = 2  # another crawl or reparse holds the archive's lock
+EXIT_DEGRADED = 3  # crawl: finished, but coverage or error rate crossed a threshold
+# OS errors that come from the user's files and surroundings, not from a bug: told in one line.
+_USER_ERRNOS = frozenset(
+    {
+        errno.EACCES,
+        errno.EPERM,
+        errno.EROFS,
+        errno.ENOSPC,
+        errno.EDQUOT,
+        errno.ENOENT,
+        errno.ENOTDIR,
+        errno.EISDIR,
+        errno.EEXIST,
+        errno.EIO,
+        errno.ENAMETOOLONG,
+        errno.ELOOP,
+        errno.EMFILE,
+        errno.ENFILE,
+        errno.EFBIG,
+    }
+)
+
+
+class LockedError(click.ClickException):
+    """Another crawl or reparse holds the archive: exit 2, as `crawl` always did."""
+
+    exit_code = EXIT_LOCKED
 
 
 def db_option(function: F) -> F:
@@ -80,13 +123,37 @@ def filter_options(function: F) -> F:
     return function
 
 
+def one_line(message: object) -> str:
+    """A message on one line (SQLite and lock files may hold line breaks)."""
+    return " ".join(str(message).split())
+
+
 @contextmanager
 def archive_errors() -> Iterator[None]:
-    """Archive problems (missing, locked, corrupt, bad query) as one-line click errors."""
+    """What the user has to fix, as one-line click errors (exit 1, or 2 for a held lock).
+
+    The archive missing, corrupt, read-only, busy or of another schema version (StoreError,
+    or a user-facing sqlite3 error that escaped the store), a held or impossible crawl lock,
+    and OS errors about the user's files (permissions, disk full, missing directories).
+    Every command runs inside it (cli.main); commands may also use it around their own work.
+    """
     try:
         yield
-    except StoreError as exc:
-        raise click.ClickException(str(exc)) from exc
+    except click.ClickException:
+        raise
+    except LockHeld as exc:
+        raise LockedError(one_line(exc)) from exc
+    except (StoreError, LockError) as exc:
+        raise click.ClickException(one_line(exc)) from exc
+    except sqlite3.DatabaseError as exc:
+        if not isinstance(exc, sqlite3.OperationalError) and type(exc) is not sqlite3.DatabaseError:
+            raise  # integrity and programming errors are bugs: keep the traceback
+        raise click.ClickException(describe_sqlite_error(None, exc)) from exc
+    except OSError as exc:
+        if exc.errno not in _USER_ERRNOS:
+            raise
+        where = f"{exc.filename}: " if exc.filename else ""
+        raise click.ClickException(one_line(f"{where}{exc.strerror or exc}")) from exc
 
 
 def open_archive(db: Path) -> Store:
@@ -114,7 +181,7 @@ def query_error(exc: FTSQueryError, *, raw: bool) -> click.ClickException:
         if raw
         else "this is a bug: without --fts every query should be valid"
     )
-    return click.ClickException(f"{exc}\n{hint}")
+    return click.ClickException(f"{exc}; {hint}")
 
 
 def article_filter(

@@ -10,8 +10,8 @@ from pathlib import Path
 import click
 
 from humas_crawler.archive import DEFAULT_WARC_DIR
-from humas_crawler.commands.options import db_option
-from humas_crawler.lock import CrawlLock, LockHeld
+from humas_crawler.commands.options import EXIT_ERROR, LockedError, db_option
+from humas_crawler.lock import CrawlLock, LockError, LockHeld
 from humas_crawler.normalize import DEFAULT_BASE_URL, Site
 from humas_crawler.reparse import (
     Counts,
@@ -24,8 +24,7 @@ from humas_crawler.reparse import (
 )
 from humas_crawler.store import Store, StoreError
 
-EXIT_MISSING = 1
-EXIT_LOCKED = 2
+EXIT_MISSING = EXIT_ERROR
 EXIT_INTERRUPTED = 130
 
 
@@ -84,8 +83,10 @@ def reparse(db: Path, warc_dir: Path, base_url: str | None, workers: int) -> Non
         lock.acquire({"command": "reparse"})
     except LockHeld as exc:
         store.close()
-        click.echo(f"Error: {exc}; reparse needs the archive to itself", err=True)
-        sys.exit(EXIT_LOCKED)
+        raise LockedError(f"{exc}; reparse needs the archive to itself") from exc
+    except LockError:
+        store.close()
+        raise
     try:
         counts = _run(store, warc_dir, base_url, workers)
     except StoreError as exc:
