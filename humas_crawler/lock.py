@@ -137,7 +137,8 @@ def _describe(holder: dict[str, Any]) -> str:
         parts.append(f"started {holder['started_at']}")
     if holder.get("host") and holder["host"] != socket.gethostname():
         parts.append(f"on host {holder['host']}")
-    return f"({', '.join(parts)}) " if parts else ""
+    # One line, whatever the lock file holds (it is written by another process).
+    return f"({' '.join(', '.join(parts).split())}) " if parts else ""
 
 
 def _utc_now() -> str:

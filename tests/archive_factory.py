@@ -1,13 +1,16 @@
-"""Small archives for the tests of the read commands (export, search, stats)."""
+"""Small archives for the tests of the read commands (export, search, stats) and reparse."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from humas_crawler.normalize import Taxonomy, normalize_category
+from humas_crawler.extractor import extract_article
+from humas_crawler.normalize import DEFAULT_BASE_URL, Taxonomy, normalize_category
 from humas_crawler.record import RECORD_FIELDS
-from humas_crawler.store import Store
+from humas_crawler.store import Store, utc_timestamp
+from humas_crawler.warc import WarcWriter
 
 FETCHED_AT = "2026-11-27T20:00:00Z"
 BASE = "https://www.kaltimprov.go.id/berita/"
@@ -51,3 +54,46 @@ def build(path: Path, records: list[dict[str, Any]]) -> Path:
             if record.get("category") and not record.get("category_known"):
                 store.note_category(record["category"], record["category_slug"], False)
     return path
+
+
+def build_from_pages(
+    db: Path, warc_dir: Path, pages: list[tuple[str, str]], *, base_url: str = DEFAULT_BASE_URL
+) -> list[dict[str, Any]]:
+    """An archive as a crawl leaves it: each (url, html) page written raw to a WARC file,
+    extracted by the crawl's `extract_article` and stored with its capture, in one run.
+    Returns the records stored."""
+    records = []
+    with Store.open(db) as store, WarcWriter(warc_dir, fsync=False) as warc:
+        store.sync_categories(Taxonomy.default())
+        run_id = store.start_run("full", base_url)
+        for url, html in pages:
+            body = html.encode("utf-8")
+            fetched_at = datetime.fromisoformat(FETCHED_AT.replace("Z", "+00:00"))
+            location = warc.write_exchange(
+                url=url,
+                method="GET",
+                request_headers=[("User-Agent", "humas-crawler tests")],
+                request_body=b"",
+                status=200,
+                reason="OK",
+                response_headers=[("Content-Type", "text/html; charset=utf-8")],
+                body=body,
+                fetched_at=fetched_at,
+            )
+            capture = {
+                "url": url,
+                "request_url": url,
+                "fetched_at": utc_timestamp(fetched_at),
+                "status": 200,
+                "content_type": "text/html; charset=utf-8",
+                "payload_digest": location.payload_digest,
+                "warc_file": location.warc_file,
+                "warc_offset": location.warc_offset,
+                "warc_length": location.warc_length,
+                "warc_record_id": location.record_id,
+            }
+            record = extract_article(url, html, base_url, fetched_at.isoformat())["record"]
+            store.save_article(record, capture=capture, run_id=run_id, fetched_at=FETCHED_AT)
+            records.append(record)
+        store.finish_run(run_id, status="ok", counts={"requests": len(pages)}, stats={})
+    return records
