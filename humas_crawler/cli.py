@@ -16,7 +16,13 @@ import click
 from humas_crawler import __version__
 from humas_crawler.commands.browse import browse
 from humas_crawler.commands.export import export
-from humas_crawler.commands.options import EXIT_LOCKED, LockedError, archive_errors, db_option
+from humas_crawler.commands.options import (
+    EXIT_LOCKED,
+    LockedError,
+    archive_errors,
+    db_option,
+    printable,
+)
 from humas_crawler.commands.reparse import reparse
 from humas_crawler.commands.search import search
 from humas_crawler.commands.stats import stats
@@ -126,23 +132,26 @@ def inspect(
     if as_json:
         click.echo(dumps_record(record), nl=False)
         return
-    click.echo(f"{kind}: {page.url}")
+    # Text for people: the page's control characters are shown escaped (--json is exact).
+    click.echo(printable(f"{kind}: {page.url}"))
     if kind == "article":
         for name, value in record.items():
             if name == "body_text" and value:
                 paragraphs = value.split("\n\n")
                 click.echo(f"  {name}: {len(paragraphs)} paragraphs, {len(value)} characters")
                 for paragraph in paragraphs:
-                    click.echo(f"    | {paragraph[:100]}{'…' if len(paragraph) > 100 else ''}")
+                    shown = paragraph[:100] + ("…" if len(paragraph) > 100 else "")
+                    click.echo(f"    | {printable(shown)}")
             else:
-                click.echo(f"  {name}: {json.dumps(value, ensure_ascii=False)}")
+                click.echo(f"  {name}: {printable(json.dumps(value, ensure_ascii=False))}")
     else:
         for entry in record["entries"]:
             flag = "pinned " if entry["pinned"] else ""
-            click.echo(
+            line = (
                 f"  [{entry['region']}] {flag}{entry['url']}  "
                 f"{entry['published_raw'] or '-'}  {entry['category_raw'] or '-'}"
             )
+            click.echo(printable(line))
         click.echo(f"  next_page_url: {record['next_page_url']}")
         click.echo(f"  page_urls: {len(record['page_urls'])}")
 

@@ -123,6 +123,19 @@ def filter_options(function: F) -> F:
     return function
 
 
+# C0 and C1 control characters and DEL, but tab and line feed. A terminal acts on some of
+# them (ESC opens an escape sequence that can clear the screen or rewrite what is shown, CR
+# overwrites the line), and the site's text is not to be trusted with a terminal.
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def printable(text: str) -> str:
+    """`text` for a terminal: control characters shown as `\\x1b`-style escapes, all else
+    (zero-width and right-to-left characters included) as it is. Only for output meant
+    for people: --json output and exports carry the text exactly."""
+    return _CONTROL.sub(lambda match: f"\\x{ord(match.group()):02x}", text)
+
+
 def one_line(message: object) -> str:
     """A message on one line (SQLite and lock files may hold line breaks)."""
     return " ".join(str(message).split())

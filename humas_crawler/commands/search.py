@@ -17,6 +17,7 @@ from humas_crawler.commands.options import (
     filter_options,
     fts_query,
     open_archive,
+    printable,
     query_error,
 )
 from humas_crawler.store import FTSQueryError
@@ -100,10 +101,10 @@ def search(
     color = _color_wanted()
     for rank, hit in enumerate(hits, 1):
         date = hit["published_date"] or "(no date)"
-        category = hit["category"] or "(no category)"
+        category = printable(hit["category"] or "(no category)")
         title = _marked(hit["title_marked"] or hit["title"] or "(no title)", color, bold=True)
         click.echo(f"{rank:>3}. {date}  {category}  {title}")
-        click.echo(f"     {hit['url']}")
+        click.echo(f"     {printable(hit['url'])}")
         if hit["snippet"]:
             click.echo(f"     {_marked(' '.join(hit['snippet'].split()), color)}")
         if hit["duplicate_of"] is not None:
@@ -115,12 +116,15 @@ def _color_wanted() -> bool:
     return sys.stdout.isatty() and "NO_COLOR" not in os.environ
 
 
-def _marked(text: str, color: bool, *, bold: bool = False) -> str:
-    """Matches in bold yellow on a terminal, else in [brackets]."""
-    if not color:
-        return text.replace(_START, "[").replace(_END, "]")
+def _marked(text: str, color: bool, *, bold: bool = False, exact: bool = False) -> str:
+    """Matches in bold yellow on a terminal, else in [brackets]; control characters of the
+    text escaped (`printable`) unless `exact` (JSON output)."""
     pieces = text.replace(_END, _START).split(_START)
+    if not exact:
+        pieces = [printable(piece) for piece in pieces]
     # Even pieces lie between matches, odd pieces are matches.
+    if not color:
+        return "".join(f"[{piece}]" if index % 2 else piece for index, piece in enumerate(pieces))
     return "".join(
         click.style(piece, fg="yellow", bold=True)
         if index % 2
@@ -141,6 +145,6 @@ def _as_json(rank: int, hit: dict[str, Any]) -> dict[str, Any]:
         "category": hit["category"],
         "category_slug": hit["category_slug"],
         "duplicate_of": hit["duplicate_of"],
-        "title_marked": _marked(hit["title_marked"] or "", False) or None,
-        "snippet": _marked(" ".join((hit["snippet"] or "").split()), False) or None,
+        "title_marked": _marked(hit["title_marked"] or "", False, exact=True) or None,
+        "snippet": _marked(" ".join((hit["snippet"] or "").split()), False, exact=True) or None,
     }

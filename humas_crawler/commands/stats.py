@@ -9,7 +9,7 @@ from typing import Any
 
 import click
 
-from humas_crawler.commands.options import archive_errors, db_option, open_archive
+from humas_crawler.commands.options import archive_errors, db_option, open_archive, printable
 from humas_crawler.store import Store
 
 NO_CATEGORY = "(no category)"
@@ -199,7 +199,8 @@ def render(summary: dict[str, Any]) -> str:
     width = max((len(c["category"]) for c in summary["categories"]), default=10)
     for c in summary["categories"]:
         flag = "  (unknown to the taxonomy)" if c["known"] is False else ""
-        lines.append(f"  {c['category']:<{width}}  {c['articles']:>8,}  {c['share']:>6.1%}{flag}")
+        label = printable(c["category"])
+        lines.append(f"  {label:<{width}}  {c['articles']:>8,}  {c['share']:>6.1%}{flag}")
     if not summary["categories"]:
         lines.append("  (none)")
 
@@ -208,14 +209,18 @@ def render(summary: dict[str, Any]) -> str:
 
     lines += ["", "Unknown categories (not in the taxonomy)"]
     for c in summary["unknown_categories"]:
-        lines.append(f"  {c['category']} ({c['category_slug']}): {c['articles']:,} articles")
+        lines.append(
+            f"  {printable(c['category'])} ({printable(c['category_slug'])}):"
+            f" {c['articles']:,} articles"
+        )
     if not summary["unknown_categories"]:
         lines.append("  (none)")
 
     lines += ["", "Quarantine (per reason)"]
     for q in summary["quarantine"]:
         lines.append(
-            f"  {q['reason']:<24} {q['rows']:>7,}  last {q['last_at']} (run {q['last_run_id']})"
+            f"  {printable(q['reason']):<24} {q['rows']:>7,}  last {q['last_at']}"
+            f" (run {q['last_run_id']})"
         )
     if not summary["quarantine"]:
         lines.append("  (none)")
@@ -229,7 +234,7 @@ def render(summary: dict[str, Any]) -> str:
             f" {r['quarantined'] or 0} quarantined"
         )
         if r["message"] and r["status"] != "ok":
-            lines.append(f"         {r['message']}")
+            lines.append(f"         {printable(r['message'])}")
     if not summary["runs"]:
         lines.append("  (none)")
     return "\n".join(lines)
