@@ -292,13 +292,43 @@ def _create_or_complete_tables(db: Database) -> None:
         articles.enable_fts(list(FTS_COLUMNS), fts_version="FTS5", create_triggers=True)
 
 
+# Characters that separate words in the search index although SQLite's unicode61 tokenizer,
+# whose tables predate Unicode 6.3, reads them as letters: the bidi isolates (U+2066-U+2069)
+# and the Arabic letter mark (U+061C). A name wrapped in isolates, as editors of mixed
+# right-to-left text insert them, was one token with them and never found.
+FTS_SEPARATORS = "\u061c\u2066\u2067\u2068\u2069"
+FTS_TOKENIZE = f"unicode61 separators '{FTS_SEPARATORS}'"
+
+
+def _fts_with_separators(db: Database) -> None:
+    """Recreate the search index with FTS_TOKENIZE and fill it again from `articles`.
+
+    Plain statements (sqlite-utils' enable_fts runs an executescript, which commits), so the
+    migration stays one transaction; the triggers that keep the index in sync name the table
+    and go on working.
+    """
+    row = db.execute("select sql from sqlite_master where name = 'articles_fts'").fetchone()
+    if row and "separators" in row[0]:
+        return
+    columns = ", ".join(f"[{column}]" for column in FTS_COLUMNS)
+    db.execute("drop table if exists articles_fts")
+    db.execute(
+        f"create virtual table articles_fts using FTS5 ({columns},"
+        f" tokenize={db.quote(FTS_TOKENIZE)}, content=[articles])"
+    )
+    db.execute("insert into articles_fts (articles_fts) values ('rebuild')")
+
+
 # v2: index on articles.duplicate_of (finding an article's duplicates scanned the table).
+# v3: the search index separates words at bidi isolates and the Arabic letter mark.
 MIGRATIONS: tuple[Callable[[Database], None], ...] = (
     _create_or_complete_tables,
     _create_or_complete_tables,
+    _fts_with_separators,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
-# The oldest schema version that read-only commands (export, search, stats) can read as it is.
+# The oldest schema version that read-only commands (export, search, stats) can read as it is
+# (v2 added an index, v3 changed how the search index splits words: both read as before).
 READABLE_SINCE = 1
 
 
