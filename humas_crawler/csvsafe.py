@@ -33,6 +33,24 @@ def writer(stream: TextIO, *, excel: bool) -> Any:
     """A csv writer (comma, `"` quoting where needed); CRLF line ends for Excel, else LF.
 
     Line breaks inside a value (paragraphs of `body_text`) stay LF in both: they sit inside a
-    quoted cell, where every spreadsheet reads them as a line break in the cell.
+    quoted cell, where every spreadsheet reads them as a line break in the cell. A value
+    holding a CR or an LF is always quoted: Python's csv quotes only the characters of its
+    line terminator, so with LF alone a bare CR went out unquoted, and every reader (Excel,
+    LibreOffice, pandas, Python's csv) broke the row there.
     """
-    return csv.writer(stream, lineterminator="\r\n" if excel else "\n")
+    if excel:
+        return csv.writer(stream, lineterminator="\r\n")
+    return csv.writer(_LineFeedEnds(stream), lineterminator="\r\n")
+
+
+class _LineFeedEnds:
+    """A stream that ends each row the csv writer gives it with LF instead of CRLF (rows come
+    one per write() call, their terminator last; CRs inside quoted values stay)."""
+
+    def __init__(self, stream: TextIO) -> None:
+        self.stream = stream
+
+    def write(self, row: str) -> int:
+        if row.endswith("\r\n"):
+            row = row[:-2] + "\n"
+        return self.stream.write(row)
