@@ -14,7 +14,14 @@ from faults import REFUSED, two_runs
 PLAN = FaultPlan(
     seed=3,
     rates={"500": 0.08, "reset": 0.04, "truncate": 0.04, "slow": 0.02, "429": 0.02, "503": 0.02},
+    # One page pinned per transient kind too: which pages the rates hit depends on the paths a
+    # run happens to ask for (an article may be reached by its old-form link first, or not).
     paths={
+        "500": 1,
+        "503": 1,
+        "reset": 1,
+        "truncate": 1,
+        "slow": 1,
         "429": 1,
         "persistent": 2,
         "garbled": 1,
