@@ -160,8 +160,6 @@ def main() -> int:
     failed_dirs: list[Path] = []
     tmp = Path(tempfile.mkdtemp(prefix="humas-kill-trials-"))
     with ReplicaServer(site) as server:
-        # A killed client resets its connections: the server's tracebacks of them are noise here.
-        server._httpd.handle_error = lambda request, address: None  # type: ignore[union-attr]
         base_url = server.base_url
         complete = tmp / "complete"
         # The replica renders each page once and then serves it from memory: the first crawl
