@@ -1,11 +1,16 @@
-"""Pages nested deeper than libxml2 parses: flattened past a browser's depth, nothing lost.
+"""Pages nested deeper than libxml2 parses: rewritten so that nothing is lost.
 
 libxml2 (lxml, parsel) stops parsing at about 2,048 levels of nesting, even with `huge_tree`:
-everything after that point is silently missing from the tree. Browsers do not lose it:
-Chromium puts the elements deeper than 512 levels beside each other instead of inside one
-another. A page whose parse was cut is parsed again from a copy rewritten the same way (an
-element opened at that depth first closes the one opened there before it), so every element
-and every piece of text is kept, in order. Pages that parse whole are never touched.
+everything after that point is silently missing from the tree. Browsers do not lose it. A page
+whose parse was cut is parsed again from a rewritten copy:
+
+- a run of identical start tags (`<div><div><div>...`, the usual shape of such nesting) is
+  one element, closed by the last of its end tags;
+- elements still opened deeper than 512 levels are put beside each other instead of inside
+  one another, as Chromium does (an element opened at that depth first closes the one
+  opened there before it).
+
+Every piece of text is kept, in order; pages that parse whole are never touched.
 """
 
 from __future__ import annotations
@@ -48,6 +53,8 @@ _RAW = frozenset(
 )
 # Elements a start tag of the same name closes (`<p>a<p>b`, `<li>a<li>b`).
 _SAME_NAME_CLOSES = frozenset(["p", "li", "dt", "dd", "option", "tr", "td", "th"])
+# Elements whose end is a line break in the text (a collapsed run keeps its lines apart).
+_BLOCK = frozenset({"div", "p", "li", "section", "article", "blockquote", "center", "td", "tr"})
 _TOKEN = re.compile(
     r"<!--.*?(?:-->|\Z)"  # comment (verbatim)
     r"|<[!?][^>]*>?"  # doctype, processing instruction (verbatim)
@@ -82,57 +89,114 @@ def reparse_if_cut(selector: Selector, text: str | bytes | None) -> Selector:
 
 
 def flatten(text: str, max_depth: int = MAX_DEPTH) -> str:
-    """`text` with elements opened deeper than `max_depth` made siblings, as Chromium does."""
-    out: list[str] = []
-    stack: list[tuple[str, bool]] = []  # open elements: (name, opened past max_depth)
-    # Elements past max_depth that were closed early (to open their next sibling): the end
-    # tags the page wrote for them are dropped, or they would close elements further up.
-    closed_early: dict[str, int] = {}
-    position = 0
-    while match := _TOKEN.search(text, position):
-        out.append(text[position : match.start()])
-        position = match.end()
-        name = (match.group("name") or "").lower()
-        if not name:
-            out.append(match.group(0))  # comment, doctype: left as they are
-            continue
-        if name in _RAW and not match.group("end"):
-            # Kept whole (a leaf), so that a script's text never becomes page text.
-            close = re.compile(rf"</{name}\s*>", re.I).search(text, position)
-            position = close.end() if close else len(text)
-            out.append(match.group(0) + text[match.end() : position])
-            continue
-        if match.group("end"):
-            out.append(_end_tag(stack, closed_early, name, match.group(0)))
-            continue
-        if name in _SAME_NAME_CLOSES and stack and stack[-1][0] == name:
-            stack.pop()  # `<p>a<p>b`: the parser closes the first p itself
+    """`text` with runs of identical start tags made one element and the elements opened
+    deeper than `max_depth` made siblings (see the module docstring)."""
+    return _Flattener(max_depth).run(text)
+
+
+class _Open:
+    """An open element: its name, whether it was opened past the depth limit, and how many
+    identical start tags in a row it stands for."""
+
+    __slots__ = ("count", "name", "overflow")
+
+    def __init__(self, name: str, overflow: bool) -> None:
+        self.name = name
+        self.overflow = overflow
+        self.count = 1
+
+
+class _Flattener:
+    def __init__(self, max_depth: int) -> None:
+        self.max_depth = max_depth
+        self.out: list[str] = []
+        self.stack: list[_Open] = []
+        # Elements past max_depth closed early (to open their next sibling): the end tags the
+        # page wrote for them are dropped, or they would close elements further up.
+        self.closed_early: dict[str, int] = {}
+        self.last_start: str | None = None  # the previous token, if a start tag
+        self.broke = False  # the last thing written is a line break of ours
+
+    def run(self, text: str) -> str:
+        position = 0
+        while match := _TOKEN.search(text, position):
+            between = text[position : match.start()]
+            self.out.append(between)
+            if between.strip():
+                self.last_start = None
+                self.broke = False
+            position = match.end()
+            name = (match.group("name") or "").lower()
+            source = match.group(0)
+            if not name:
+                self.out.append(source)  # comment, doctype: left as they are
+                continue
+            if match.group("end"):
+                self._write(self._end_tag(name, source))
+            elif name in _RAW:
+                # Kept whole (a leaf), so that a script's text never becomes page text.
+                close = re.compile(rf"</{name}\s*>", re.I).search(text, position)
+                position = close.end() if close else len(text)
+                self._write(source + text[match.end() : position])
+            else:
+                self._start_tag(name, source)
+                continue
+            self.last_start = None
+        self.out.append(text[position:])
+        return "".join(self.out)
+
+    def _write(self, markup: str) -> None:
+        if markup:
+            self.out.append(markup)
+            self.broke = False
+
+    def _start_tag(self, name: str, source: str) -> None:
+        stack = self.stack
+        top = stack[-1] if stack else None
+        if top is not None and top.name == name:
+            if name in _SAME_NAME_CLOSES:
+                self._close(len(stack) - 1)  # `<p>a<p>b`: the parser closes the first p
+            elif source == self.last_start:
+                top.count += 1  # `<div><div>`: one element, its last end tag closes it
+                return
         if name in _VOID:
-            out.append(match.group(0))
-            continue
-        if len(stack) >= max_depth and stack[-1][1]:
-            closed, _ = stack.pop()
-            out.append(f"</{closed}>")
-            closed_early[closed] = closed_early.get(closed, 0) + 1
-        stack.append((name, len(stack) >= max_depth))
-        out.append(match.group(0))
-    out.append(text[position:])
-    return "".join(out)
+            self._write(source)
+            self.last_start = None
+            return
+        if len(stack) >= self.max_depth and stack[-1].overflow:
+            closed = stack.pop()
+            self._write(f"</{closed.name}>")
+            self.closed_early[closed.name] = self.closed_early.get(closed.name, 0) + closed.count
+        stack.append(_Open(name, len(stack) >= self.max_depth))
+        self._write(source)
+        self.last_start = source
 
+    def _end_tag(self, name: str, source: str) -> str:
+        stack = self.stack
+        if stack and stack[-1].overflow and stack[-1].name == name:
+            return self._close(len(stack) - 1, source)
+        if self.closed_early.get(name):
+            # In the page, this end tag closes the innermost open element of that name: one of
+            # those closed early, which were all opened inside the ones still open.
+            self.closed_early[name] -= 1
+            return ""
+        for index in range(len(stack) - 1, max(len(stack) - _MATCH_WINDOW, 0) - 1, -1):
+            if stack[index].name == name:
+                return self._close(index, source)
+        return source  # stray: the parser ignores it as it always did
 
-def _end_tag(
-    stack: list[tuple[str, bool]], closed_early: dict[str, int], name: str, source: str
-) -> str:
-    if stack and stack[-1] == (name, True):
-        stack.pop()
-        return source
-    if closed_early.get(name):
-        # In the page, this end tag closes the innermost open element of that name: one of
-        # those closed early, which were all opened inside the ones still open.
-        closed_early[name] -= 1
+    def _close(self, index: int, source: str = "") -> str:
+        """An end tag (`source`, "" for an implied one) for stack[index]; those above it close
+        with it. Returns what to write."""
+        del self.stack[index + 1 :]
+        element = self.stack[index]
+        element.count -= 1
+        if not element.count:
+            self.stack.pop()
+            return source
+        # Not the last end tag of a run: it closes nothing, but keeps in separate lines what
+        # it separated (`<div><div>a</div>b</div>`).
+        if element.name in _BLOCK and not self.broke:
+            self.broke = True
+            self.out.append("<br>")
         return ""
-    for index in range(len(stack) - 1, max(len(stack) - _MATCH_WINDOW, 0) - 1, -1):
-        if stack[index][0] == name:
-            del stack[index:]
-            break
-    return source  # matched or stray: the parser reads it as it always did
