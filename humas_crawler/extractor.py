@@ -18,10 +18,8 @@ from concurrent.futures.process import BrokenProcessPool
 from datetime import datetime
 from typing import Any
 
-from parsel import Selector
-
 from humas_crawler.normalize import Site
-from humas_crawler.pages import ArticlePage, ListingPage
+from humas_crawler.pages import ArticlePage, ListingPage, deep
 
 logger = logging.getLogger(__name__)
 
@@ -34,7 +32,8 @@ def default_workers() -> int:
 def extract_article(url: str, html: str, base_url: str, now: str) -> dict[str, Any]:
     """An article page's record, warnings and the links it offers (runs in a worker)."""
     site = Site.from_base_url(base_url)
-    selector = Selector(text=html, type="html")
+    # Parsed once (whole: see pages/deep.py), read by both page objects.
+    selector = deep.parse_page(html)
     page = ArticlePage(url, selector, site=site, now=datetime.fromisoformat(now))
     links = ListingPage(url, selector, site=site)
     return {
@@ -48,7 +47,7 @@ def extract_article(url: str, html: str, base_url: str, now: str) -> dict[str, A
 
 def extract_listing(url: str, html: str, base_url: str) -> dict[str, Any]:
     """A listing page's entries and pagination (runs in a worker)."""
-    page = ListingPage(url, Selector(text=html, type="html"), site=Site.from_base_url(base_url))
+    page = ListingPage(url, html, site=Site.from_base_url(base_url))
     return {
         "current_url": page.current_url,
         "entries": [entry.to_dict() for entry in page.placements],

@@ -35,7 +35,7 @@ from humas_crawler.cli import main
 from humas_crawler.extractor import extract_article
 from humas_crawler.ftsquery import literal_query
 from humas_crawler.normalize import DEFAULT_BASE_URL
-from humas_crawler.pages import ArticlePage
+from humas_crawler.pages import ArticlePage, ListingPage
 from humas_crawler.pages.deep import flatten
 from humas_crawler.record import RECORD_FIELDS
 from humas_crawler.replica.model import ReplicaSite
@@ -356,6 +356,20 @@ def test_the_crawls_extraction_reads_deep_pages_too() -> None:
     assert page["record"] == extract("sarang-lima-ribu")
     assert "Paragraf terdalam di ujung sarang." in page["record"]["body_text"]
     assert "Paragraf sesudah sarang tetap milik berita." in page["record"]["body_text"]
+
+
+def test_links_after_deep_nesting_are_still_discovered() -> None:
+    # libxml2 alone stops parsing at ~2,048 levels: the links after the nest would be lost to
+    # discovery, on listing pages and in an article page's sidebars alike.
+    late = f"{SITE}/detailberita/berita-sesudah-sarang"
+    html = hostile_page(
+        "Sarang lalu tautan",
+        paragraphs=["Paragraf pertama berita ini cukup panjang untuk dibaca sebagai isi."],
+        extra_body=nested(5000, "<span>iklan</span>") + f'<a href="{late}">Berita lain</a>',
+    )
+    assert late in ListingPage(url_of("sarang-lalu-tautan"), html).article_urls
+    page = extract_article(url_of("sarang-lalu-tautan"), html, DEFAULT_BASE_URL, NOW)
+    assert late in page["article_urls"]
 
 
 def test_json_ld_nested_past_the_recursion_limit_is_skipped() -> None:

@@ -131,13 +131,7 @@ class ArticlePage:
         now: datetime | None = None,
     ) -> None:
         self.url = url
-        if isinstance(html, Selector):
-            # parsel keeps the text it parsed (not public API: without it, no second parse).
-            self.selector = deep.reparse_if_cut(html, getattr(html, "_text", None))
-        elif isinstance(html, bytes):
-            self.selector = deep.reparse_if_cut(Selector(body=html, type="html"), html)
-        else:
-            self.selector = deep.reparse_if_cut(Selector(text=html, type="html"), html)
+        self.selector = deep.parse_page(html)
         self.root: HtmlElement = self.selector.root
         self.profile = profile
         self.site = site or Site.from_base_url(profile.base_url)

@@ -79,6 +79,16 @@ def is_cut(root: HtmlElement) -> bool:
     return False
 
 
+def parse_page(html: str | bytes | Selector) -> Selector:
+    """A page's Selector, parsed whole: what page objects build theirs with."""
+    if isinstance(html, Selector):
+        # parsel keeps the text it parsed (not public API: without it, no second parse).
+        return reparse_if_cut(html, getattr(html, "_text", None))
+    if isinstance(html, bytes):
+        return reparse_if_cut(Selector(body=html, type="html"), html)
+    return reparse_if_cut(Selector(text=html, type="html"), html)
+
+
 def reparse_if_cut(selector: Selector, text: str | bytes | None) -> Selector:
     """`selector`, or when its parse was cut by the depth limit, one of `text` flattened."""
     if text is None or not is_cut(selector.root):

@@ -14,7 +14,7 @@ from parsel import Selector
 
 from humas_crawler.normalize import Site, Taxonomy
 from humas_crawler.normalize.text import clean_text
-from humas_crawler.pages import dom
+from humas_crawler.pages import deep, dom
 from humas_crawler.profile import KALTIM, SiteProfile
 
 _PAGE_PARAMS = ("page", "halaman", "hal", "p", "paged")
@@ -53,12 +53,8 @@ class ListingPage:
         taxonomy: Taxonomy | None = None,
     ) -> None:
         self.url = url
-        if isinstance(html, Selector):
-            self.selector = html
-        elif isinstance(html, bytes):
-            self.selector = Selector(body=html, type="html")
-        else:
-            self.selector = Selector(text=html, type="html")
+        # Links past thousands of nested levels count too (libxml2 alone would cut them off).
+        self.selector = deep.parse_page(html)
         self.root: HtmlElement = self.selector.root
         self.profile = profile
         self.site = site or Site.from_base_url(profile.base_url)
