@@ -6,6 +6,7 @@ import fcntl
 import json
 import os
 import socket
+import weakref
 from datetime import UTC, datetime
 from pathlib import Path
 from types import TracebackType
@@ -69,6 +70,7 @@ class CrawlLock:
             os.close(fd)
             raise
         self._fd = fd
+        _HELD.add(self)
         self.info = {
             "pid": os.getpid(),
             "run_id": None,
@@ -88,6 +90,7 @@ class CrawlLock:
     def release(self) -> None:
         if self._fd is None:
             return
+        _HELD.discard(self)
         fd, self._fd = self._fd, None
         try:
             os.ftruncate(fd, 0)  # no stale holder info for the next reader
@@ -114,6 +117,22 @@ class CrawlLock:
         os.ftruncate(self._fd, 0)
         os.pwrite(self._fd, data, 0)
         os.fsync(self._fd)
+
+
+# Locks this process holds. A forked child (reparse's workers) closes its copies at once: the
+# flock belongs to the open file, so a child outliving a killed parent would hold the lock on.
+_HELD: weakref.WeakSet[CrawlLock] = weakref.WeakSet()
+
+
+def _forget_in_child() -> None:
+    for lock in list(_HELD):
+        if lock._fd is not None:
+            os.close(lock._fd)  # closing, not unlocking: the parent keeps the lock
+            lock._fd = None
+    _HELD.clear()
+
+
+os.register_at_fork(after_in_child=_forget_in_child)
 
 
 def _read_info(fd: int) -> dict[str, Any]:

@@ -137,3 +137,40 @@ def test_the_message_names_what_holds_the_lock(tmp_path) -> None:
     held = LockHeld({"pid": 7, "command": "reparse"}, tmp_path / "humas.sqlite")
     assert str(held).startswith("another reparse (pid 7) holds the lock on ")
     assert str(LockHeld({"pid": 7}, tmp_path / "x")).startswith("another crawl (pid 7)")
+
+
+FORKING_HOLDER = """
+import os, sys, time
+from humas_crawler.lock import CrawlLock
+lock = CrawlLock(sys.argv[1])
+lock.acquire({})
+child = os.fork()
+if child == 0:  # a worker forked while the lock is held (as reparse's are) outlives its parent
+    time.sleep(30)
+    os._exit(0)
+print(child, flush=True)
+time.sleep(60)
+"""
+
+
+def test_a_forked_child_does_not_keep_the_lock_of_a_killed_parent(db_path: Path) -> None:
+    parent = subprocess.Popen(
+        [sys.executable, "-c", FORKING_HOLDER, str(db_path)], stdout=subprocess.PIPE, text=True
+    )
+    assert parent.stdout is not None
+    child = int(parent.stdout.readline())
+    try:
+        with pytest.raises(LockHeld):
+            CrawlLock(db_path).acquire({})  # the parent holds it
+        parent.send_signal(signal.SIGKILL)
+        parent.wait()
+        os.kill(child, 0)  # the forked child is still alive ...
+        lock = CrawlLock(db_path)
+        lock.acquire({})  # ... and the lock is free all the same
+        lock.release()
+    finally:
+        if parent.poll() is None:
+            parent.kill()
+            parent.wait()
+        os.kill(child, signal.SIGKILL)
+        parent.stdout.close()
