@@ -46,8 +46,9 @@ class BackoffRetryMiddleware(RetryMiddleware):
     The wait is the response's `Retry-After` when it has one (429, 503; capped by
     HUMAS_RETRY_AFTER_MAX), else HUMAS_RETRY_BACKOFF seconds doubled per attempt (capped by
     HUMAS_RETRY_BACKOFF_MAX, with jitter). A held retry does not occupy the host's download slot;
-    the slot itself is slowed down (its delay multiplied by HUMAS_ERROR_SLOWDOWN, or raised to the
-    `Retry-After`), and AutoThrottle brings the delay back down as healthy responses come in.
+    the slot itself is slowed down (its delay multiplied by HUMAS_ERROR_SLOWDOWN up to
+    HUMAS_ERROR_DELAY_MAX, or raised to the `Retry-After`), and AutoThrottle brings the delay back
+    down as healthy responses come in.
     A `Retry-After` above the cap is not waited for: the URL is recorded as failed and the next
     run tries it again.
     """
@@ -57,8 +58,11 @@ class BackoffRetryMiddleware(RetryMiddleware):
         self.backoff = settings.getfloat("HUMAS_RETRY_BACKOFF", 1.0)
         self.backoff_max = settings.getfloat("HUMAS_RETRY_BACKOFF_MAX", 60.0)
         self.retry_after_max = settings.getfloat("HUMAS_RETRY_AFTER_MAX", 300.0)
-        self.slowdown = settings.getfloat("HUMAS_ERROR_SLOWDOWN", 2.0)
-        self.max_delay = settings.getfloat("AUTOTHROTTLE_MAX_DELAY", 60.0)
+        self.slowdown = settings.getfloat("HUMAS_ERROR_SLOWDOWN", 1.5)
+        # Failures alone never space requests further apart than this (or than --delay).
+        self.error_delay_max = max(
+            settings.getfloat("HUMAS_ERROR_DELAY_MAX", 10.0), settings.getfloat("DOWNLOAD_DELAY")
+        )
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> BackoffRetryMiddleware:
@@ -120,5 +124,9 @@ class BackoffRetryMiddleware(RetryMiddleware):
         slot = engine.downloader.slots.get(key) if engine is not None and key else None
         if slot is None:
             return
-        floor = asked if asked is not None else self.backoff / 4
-        slot.delay = min(max(slot.delay * self.slowdown, floor), self.max_delay)
+        if asked is not None:
+            # The server said how long: that pace until healthy answers bring it down again.
+            slot.delay = max(slot.delay, asked)
+        else:
+            slowed = max(slot.delay * self.slowdown, self.backoff / 4)
+            slot.delay = max(slot.delay, min(slowed, self.error_delay_max))

@@ -58,11 +58,13 @@ EXTENSIONS = {
 
 # Retries (humas_crawler.retry): the first waits HUMAS_RETRY_BACKOFF s, doubling per attempt up to
 # HUMAS_RETRY_BACKOFF_MAX; a Retry-After is honoured up to HUMAS_RETRY_AFTER_MAX (longer: the URL
-# is left for the next run); each failure multiplies the host's delay by HUMAS_ERROR_SLOWDOWN.
+# is left for the next run); each failure multiplies the host's delay by HUMAS_ERROR_SLOWDOWN,
+# up to HUMAS_ERROR_DELAY_MAX seconds (a Retry-After sets it to what the server asked).
 HUMAS_RETRY_BACKOFF = 1.0
 HUMAS_RETRY_BACKOFF_MAX = 60.0
 HUMAS_RETRY_AFTER_MAX = 300.0
-HUMAS_ERROR_SLOWDOWN = 2.0
+HUMAS_ERROR_SLOWDOWN = 1.5
+HUMAS_ERROR_DELAY_MAX = 10.0
 
 # The archive (see README, "Settings").
 HUMAS_DB = os.environ.get("HUMAS_DB", "data/humas.sqlite")

@@ -71,7 +71,7 @@ def test_back_off_doubles_per_attempt_and_slows_the_slot() -> None:
     # 2, 4, 8 s with +-25% jitter.
     for wait, base in zip(waits, (2, 4, 8), strict=True):
         assert 0.75 * base - 0.01 <= wait <= 1.25 * base + 0.01
-    assert mw.slot.delay >= 0.5 * 2 * 2  # floor (backoff/4) doubled per failure
+    assert mw.slot.delay == pytest.approx(0.5 * 1.5 * 1.5)  # backoff/4, then x1.5 per failure
     # Retries used up: the response goes on to the spider's errback (a fetch failure).
     final = mw.process_response(current, answer(500))
     assert isinstance(final, HtmlResponse) and final.status == 500
@@ -117,3 +117,14 @@ def test_statuses_not_retried(status: int) -> None:
     mw = middleware()
     response = answer(status)
     assert mw.process_response(request(), response) is response
+
+
+def test_failures_alone_slow_the_host_down_only_so_far() -> None:
+    mw = middleware(HUMAS_ERROR_DELAY_MAX=4.0, RETRY_TIMES=100)
+    current = request()
+    for _ in range(30):
+        current = mw.process_response(current, answer(500))
+    assert mw.slot.delay == 4.0
+    # A server that names its pace is followed, beyond that cap.
+    mw.process_response(request(), answer(503, **{"Retry-After": "20"}))
+    assert mw.slot.delay == 20
