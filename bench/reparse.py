@@ -19,8 +19,6 @@ the crawl or a reparse failed.
 from __future__ import annotations
 
 import argparse
-import hashlib
-import json
 import os
 import re
 import sqlite3
@@ -36,10 +34,11 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _replica import ROOT, crawl_cmd, run_measured
 
+sys.path.insert(0, str(ROOT))
 from humas_crawler.replica.model import ReplicaSite
 from humas_crawler.replica.server import ReplicaServer
+from tests.archive_factory import age_body
 
-OLD = " (versi ekstraktor lama)"
 SUMMARY = re.compile(r"^reparsed (\d+): (\d+) new, (\d+) changed, (\d+) unchanged", re.M)
 
 
@@ -84,34 +83,13 @@ def run_timed(cmd: list[str]) -> Timed:
 def age_every_article(db: Path) -> int:
     """Rewrite every article's current version as an older extractor would have stored it."""
 
-    def digest(title: str, body: str, raw: str, category: str) -> str:
-        # humas_crawler.record.content_hash, inlined so the tampering stays plain SQL.
-        payload = json.dumps(
-            [title or "", body or "", raw or "", category or ""],
-            ensure_ascii=False,
-            separators=(",", ":"),
-        )
-        return "sha256:" + hashlib.sha256(payload.encode("utf-8")).hexdigest()
-
     conn = sqlite3.connect(db)
     try:
         with conn:
-            articles = conn.execute(
-                "select id, revision, title, body_text, published_raw, category_raw from articles"
-            ).fetchall()
-            for article_id, revision, title, body, raw, category in articles:
-                body = (body or "") + OLD
-                new_hash = digest(title, body, raw, category)
-                conn.execute(
-                    "update articles set body_text = ?, content_hash = ? where id = ?",
-                    (body, new_hash, article_id),
-                )
-                conn.execute(
-                    "update article_revisions set body_text = ?, content_hash = ?"
-                    " where article_id = ? and revision = ?",
-                    (body, new_hash, article_id, revision),
-                )
-        return len(articles)
+            ids = [article_id for (article_id,) in conn.execute("select id from articles")]
+            for article_id in ids:
+                age_body(conn, article_id)
+        return len(ids)
     finally:
         conn.close()
 

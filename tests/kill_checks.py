@@ -34,15 +34,14 @@ from pathlib import Path
 
 from warcio.archiveiterator import ArchiveIterator
 
-from humas_crawler.record import content_hash
 from humas_crawler.replica.model import ReplicaSite
 from humas_crawler.warc import WARC_SUFFIX, iter_responses, read_response
+from tests.archive_factory import age_body
 from tests.test_crawl import FIELDS, archived, rows
 
 DB = "humas.sqlite"
 WARC = "warc"
 RERUN_TIMEOUT = 300.0
-OLD_BODY = " (versi ekstraktor lama)"  # appended to aged bodies: reparse must take it out
 OLD_DATELINE = "Tempat Lama"  # an aged dateline (outside the content hash): refreshed in place
 
 
@@ -461,28 +460,15 @@ def age_articles(work: Path) -> dict[int, int]:
     expected: dict[int, int] = {}
     try:
         with conn:
-            articles = conn.execute(
-                "select id, revision, title, body_text, published_raw, category_raw from articles"
-            ).fetchall()
-            for article_id, revision, title, body, raw, category in articles:
+            articles = conn.execute("select id, revision from articles").fetchall()
+            for article_id, revision in articles:
                 if article_id % 3 == 0:
                     conn.execute(
                         "update articles set dateline = ? where id = ?", (OLD_DATELINE, article_id)
                     )
                     expected[article_id] = revision
-                    continue
-                body = (body or "") + OLD_BODY
-                digest = content_hash(title, body, raw, category)
-                conn.execute(
-                    "update articles set body_text = ?, content_hash = ? where id = ?",
-                    (body, digest, article_id),
-                )
-                conn.execute(
-                    "update article_revisions set body_text = ?, content_hash = ?"
-                    " where article_id = ? and revision = ?",
-                    (body, digest, article_id, revision),
-                )
-                expected[article_id] = revision + 1
+                else:
+                    expected[article_id] = age_body(conn, article_id)
     finally:
         conn.close()
     return expected
