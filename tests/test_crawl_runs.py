@@ -102,6 +102,39 @@ def test_an_article_that_fails_is_recorded_and_fetched_next_run(tmp_path) -> Non
     assert len(archived(tmp_path)) == 15
 
 
+class BrokenListingPage(Faults):
+    """One page of the main listing answers 503 every time."""
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+        self.active = True
+
+    def before(self, request: Request) -> Response | None:
+        if self.active and request.path == self.path:
+            return Response(503, b"<html><body>Service Unavailable</body></html>")
+        return None
+
+
+def test_a_listing_page_that_fails_is_recorded_and_fetched_next_run(tmp_path) -> None:
+    site = ReplicaSite(articles=35, seed=8)
+    faults = BrokenListingPage("/berita?page=3")
+    with ReplicaServer(site, faults=faults) as server:
+        first = crawl(server, tmp_path)
+        assert first.returncode == 0, first.stderr[-2000:]
+        url = f"{server.base_url}/berita?page=3"
+        failures = rows(tmp_path, "select url, last_error from fetch_failures")
+        assert failures == [{"url": url, "last_error": "HTTP 503"}]
+        faults.active = False
+        server.reset_log()
+        second = crawl(server, tmp_path)
+        assert second.returncode == 0, second.stderr[-2000:]
+        # The incremental run stops at page 1 (nothing new there), yet asks for the page that
+        # failed, and the pages after it if they hold anything unknown.
+        assert "/berita?page=3" in [r.path for r in server.requests]
+    assert rows(tmp_path, "select * from fetch_failures") == []
+    assert len(archived(tmp_path)) == 35
+
+
 def test_scrapy_crawl_runs_the_same_spider(tmp_path) -> None:
     site = ReplicaSite(articles=8, seed=6)
     with ReplicaServer(site) as server:

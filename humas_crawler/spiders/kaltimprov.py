@@ -178,8 +178,9 @@ class KaltimprovSpider(Spider):
     async def parse_listing(self, response: Response) -> AsyncIterator[Any]:
         assert self.frontier is not None
         self.crawler.stats.inc_value("humas/listing_pages")
-        if response.request is not None and response.request.url in self.frontier.failed:
-            yield FetchRecoveredItem(response.request.url)
+        asked = (response.meta.get("redirect_urls") or [response.url])[0]
+        if asked in self.frontier.failed:
+            yield FetchRecoveredItem(asked)
         if not isinstance(response, TextResponse):
             return
         html = _text_of(response)
@@ -267,9 +268,7 @@ class KaltimprovSpider(Spider):
                     url, f"http-{response.status}", f"{request.url} answered {response.status}"
                 )
                 return
-            error = f"HTTP {response.status}"
-        else:
-            error = _error_text(failure)
+        error = _error_text(failure)
         self.crawler.stats.inc_value("humas/fetch_error")
         logger.warning("could not fetch %s (%s); it will be retried next run", url, error)
         yield FetchFailedItem(url, error)
@@ -290,7 +289,7 @@ class KaltimprovSpider(Spider):
         logger.warning(
             "could not fetch listing %s (%s); it will be retried next run", request.url, error
         )
-        yield FetchFailedItem(request.url, error)
+        yield FetchFailedItem((request.meta.get("redirect_urls") or [request.url])[0], error)
 
     def closed(self, reason: str) -> None:
         self.extractor.close()
@@ -307,6 +306,9 @@ def _text_of(response: TextResponse) -> str:
 
 
 def _error_text(failure: Failure) -> str:
+    """What `fetch_failures.last_error` says: `HTTP 503`, `DownloadTimeoutError: ...`."""
+    if failure.check(HttpError):
+        return f"HTTP {failure.value.response.status}"
     return f"{failure.type.__name__}: {failure.getErrorMessage()}"
 
 
