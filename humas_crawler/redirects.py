@@ -88,4 +88,9 @@ class RedirectGuardMiddleware:
         if len(chain) > self.max_hops:
             stats.inc_value("humas/redirect_loop")
             raise RedirectLoop(f"{chain[0]} redirects more than {self.max_hops} times")
+        if request.meta.get("retry_times") and request.dont_filter:
+            # A retry passes the duplicate filter (it is the same URL again), and the redirect
+            # would inherit that: a page already fetched under its final URL would be fetched
+            # twice. The redirect is not a retry.
+            request.dont_filter = False
         return response

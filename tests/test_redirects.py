@@ -69,3 +69,14 @@ def test_a_trailing_slash_redirect_is_not_a_loop() -> None:
     url = f"{BASE}/berita/a"
     response = moved(url, "/berita/a/")
     assert guard().process_response(Request(url), response) is response
+
+
+def test_the_redirect_of_a_retried_request_goes_through_the_duplicate_filter() -> None:
+    url = f"{BASE}/berita/a"
+    retried = Request(url, dont_filter=True, meta={"retry_times": 1})
+    guard().process_response(retried, moved(url, "/detailberita/a"))
+    assert retried.dont_filter is False
+    # A request the spider itself marked dont_filter keeps it.
+    own = Request(url, dont_filter=True)
+    guard().process_response(own, moved(url, "/detailberita/a"))
+    assert own.dont_filter is True
