@@ -44,16 +44,17 @@ class NothingLeft(Faults):
         return Response(200, b"<html><body><nav><a href='/berita'>Berita</a></nav></body></html>")
 
 
-class BrokenArticle(Faults):
-    """One article answers 500 every time."""
+class BrokenPage(Faults):
+    """One page answers `status` every time, while `active`."""
 
-    def __init__(self, path: str) -> None:
+    def __init__(self, path: str, status: int = 500) -> None:
         self.path = path
+        self.status = status
         self.active = True
 
     def before(self, request: Request) -> Response | None:
         if self.active and request.path == self.path:
-            return Response(500, b"<html><body>Internal Server Error</body></html>")
+            return Response(self.status, f"<html><body>HTTP {self.status}</body></html>".encode())
         return None
 
 
@@ -86,7 +87,7 @@ def test_no_article_from_fetched_pages_is_degraded(tmp_path) -> None:
 def test_an_article_that_fails_is_recorded_and_fetched_next_run(tmp_path) -> None:
     site = ReplicaSite(articles=15, seed=5)
     victim = site.newest_first()[5]
-    faults = BrokenArticle(victim.path)
+    faults = BrokenPage(victim.path)
     with ReplicaServer(site, faults=faults) as server:
         first = crawl(server, tmp_path)
         assert first.returncode == 0, first.stderr[-2000:]
@@ -102,22 +103,9 @@ def test_an_article_that_fails_is_recorded_and_fetched_next_run(tmp_path) -> Non
     assert len(archived(tmp_path)) == 15
 
 
-class BrokenListingPage(Faults):
-    """One page of the main listing answers 503 every time."""
-
-    def __init__(self, path: str) -> None:
-        self.path = path
-        self.active = True
-
-    def before(self, request: Request) -> Response | None:
-        if self.active and request.path == self.path:
-            return Response(503, b"<html><body>Service Unavailable</body></html>")
-        return None
-
-
 def test_a_listing_page_that_fails_is_recorded_and_fetched_next_run(tmp_path) -> None:
     site = ReplicaSite(articles=35, seed=8)
-    faults = BrokenListingPage("/berita?page=3")
+    faults = BrokenPage("/berita?page=3", 503)
     with ReplicaServer(site, faults=faults) as server:
         first = crawl(server, tmp_path)
         assert first.returncode == 0, first.stderr[-2000:]
