@@ -10,24 +10,11 @@ from typing import Any
 import click
 
 from humas_crawler.commands.options import archive_errors, db_option, open_archive, printable
-from humas_crawler.store import Store
+from humas_crawler.store import RUN_COUNTS, Store
 
 NO_CATEGORY = "(no category)"
 MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-RUN_FIELDS = (
-    "id",
-    "started_at",
-    "finished_at",
-    "mode",
-    "status",
-    "requests",
-    "articles_new",
-    "articles_changed",
-    "articles_unchanged",
-    "errors",
-    "quarantined",
-    "message",
-)
+RUN_FIELDS = ("id", "started_at", "finished_at", "mode", "status", *RUN_COUNTS, "message")
 
 
 @click.command()

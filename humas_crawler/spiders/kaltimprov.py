@@ -178,7 +178,7 @@ class KaltimprovSpider(Spider):
     async def parse_listing(self, response: Response) -> AsyncIterator[Any]:
         assert self.frontier is not None
         self.crawler.stats.inc_value("humas/listing_pages")
-        asked = (response.meta.get("redirect_urls") or [response.url])[0]
+        asked = _asked_url(response.request or response)
         if asked in self.frontier.failed:
             yield FetchRecoveredItem(asked)
         if not isinstance(response, TextResponse):
@@ -257,7 +257,7 @@ class KaltimprovSpider(Spider):
             # Permanent until the site changes: quarantined with the reason (the 3xx or the
             # oversized response's headers are in the WARC), not retried every run. Under the
             # URL that was asked for, not a hop of its redirect chain.
-            first = (request.meta.get("redirect_urls") or [request.url])[0]
+            first = _asked_url(request)
             yield QuarantineItem(self.site.canonicalize(first) or first, *refused)
             return
         if failure.check(HttpError):
@@ -282,14 +282,14 @@ class KaltimprovSpider(Spider):
             return
         refused = _refusal(failure)
         if refused is not None:
-            yield QuarantineItem(request.url, *refused)
+            yield QuarantineItem(_asked_url(request), *refused)
             return
         self.crawler.stats.inc_value("humas/listing_error")
         error = _error_text(failure)
         logger.warning(
             "could not fetch listing %s (%s); it will be retried next run", request.url, error
         )
-        yield FetchFailedItem((request.meta.get("redirect_urls") or [request.url])[0], error)
+        yield FetchFailedItem(_asked_url(request), error)
 
     def closed(self, reason: str) -> None:
         self.extractor.close()
@@ -303,6 +303,12 @@ def _text_of(response: TextResponse) -> str:
     """The page's text, decoded by what its bytes are rather than by a wrong charset label."""
     content_type = response.headers.get(b"Content-Type")
     return decode_html(response.body, content_type.decode("latin-1") if content_type else None)
+
+
+def _asked_url(request: Request | Response) -> str:
+    """The URL a request (or response) started as, before any redirect: what a failure is kept
+    under, so the next run asks for it again."""
+    return (request.meta.get("redirect_urls") or [request.url])[0]
 
 
 def _error_text(failure: Failure) -> str:
