@@ -18,6 +18,7 @@ class Run:
     peak_rss_mb: float
     returncode: int
     output: str
+    cpu: float = 0.0  # user + system seconds of the process and the children it waited for
 
 
 def run_measured(cmd: list[str], cwd: Path = ROOT) -> Run:
@@ -31,7 +32,8 @@ def run_measured(cmd: list[str], cwd: Path = ROOT) -> Run:
     _, status, usage = os.wait4(proc.pid, 0)
     seconds = time.perf_counter() - started
     proc.returncode = os.waitstatus_to_exitcode(status)
-    return Run(seconds, usage.ru_maxrss / 1024, proc.returncode, output)
+    cpu = usage.ru_utime + usage.ru_stime
+    return Run(seconds, usage.ru_maxrss / 1024, proc.returncode, output, cpu)
 
 
 def crawl_cmd(base_url: str, workdir: Path, *extra: str) -> list[str]:
