@@ -17,8 +17,8 @@ from collections.abc import Iterator
 from datetime import date, timedelta
 from pathlib import Path
 
+from humas_crawler.archive.store import Store
 from humas_crawler.normalize import Taxonomy
-from humas_crawler.store import Store
 
 
 def _words(block: str) -> list[str]:

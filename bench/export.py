@@ -15,7 +15,7 @@ from pathlib import Path
 
 from _synthetic import build_archive, cached_archive_path
 
-from humas_crawler import csvsafe
+from humas_crawler.cli import csvsafe
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -32,7 +32,7 @@ def export_command() -> list[str]:
 
     if "export" in main.commands:
         return [sys.executable, "-m", "humas_crawler", "export"]
-    code = "import sys; from humas_crawler.commands.export import export; export(sys.argv[1:])"
+    code = "import sys; from humas_crawler.cli.export import export; export(sys.argv[1:])"
     return [sys.executable, "-c", code]
 
 

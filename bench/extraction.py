@@ -33,9 +33,9 @@ from datetime import datetime
 from email.message import Message
 from typing import Any
 
-from humas_crawler.extractor import extract_article
+from humas_crawler.extract.article import ArticlePage
+from humas_crawler.extract.workers import extract_article
 from humas_crawler.normalize import Site
-from humas_crawler.pages import ArticlePage
 from humas_crawler.replica.model import ReplicaSite
 from humas_crawler.replica.server import ReplicaServer, Request
 

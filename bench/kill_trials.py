@@ -23,7 +23,7 @@ storing, the end of the run). Then:
 
 The checks (tests/kill_checks.py, shared with tests/test_kill_trials.py): at the kill, integrity
 (`pragma integrity_check`, foreign keys, the FTS index), no half-written article, WARC files read
-back to their last complete record (warcio and humas_crawler.warc), every capture row on a
+back to their last complete record (warcio and humas_crawler.archive.warc), every capture row on a
 complete record; after the rerun the same, plus every replica article archived once with every
 field right (0 lost, 0 duplicated, 0 mismatched), the killed run `interrupted` (crawl) or every
 article at the revision one complete reparse gives (reparse).

@@ -49,7 +49,7 @@ def reparse_cmd(workdir: Path, workers: int | None) -> list[str]:
     if "reparse" in getattr(main, "commands", {}):
         head = [sys.executable, "-m", "humas_crawler", "reparse"]
     else:
-        code = "from humas_crawler.commands.reparse import reparse; reparse()"
+        code = "from humas_crawler.cli.reparse import reparse; reparse()"
         head = [sys.executable, "-c", code]
     args = ["--db", str(workdir / "humas.sqlite"), "--warc-dir", str(workdir / "warc")]
     if workers is not None:

@@ -13,7 +13,7 @@ from pathlib import Path
 from _synthetic import NAMES, PHRASES, PLACES, build_archive, cached_archive_path
 from click.testing import CliRunner
 
-from humas_crawler.commands.search import search
+from humas_crawler.cli.search import search
 
 # What people look for in provincial news: topics (roots of the synthetic vocabulary).
 # fmt: off

@@ -7,11 +7,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from humas_crawler.extractor import extract_article
+from humas_crawler.archive.record import RECORD_FIELDS, content_hash
+from humas_crawler.archive.store import Store, utc_timestamp
+from humas_crawler.archive.warc import WarcWriter
+from humas_crawler.extract.workers import extract_article
 from humas_crawler.normalize import DEFAULT_BASE_URL, Taxonomy, normalize_category
-from humas_crawler.record import RECORD_FIELDS, content_hash
-from humas_crawler.store import Store, utc_timestamp
-from humas_crawler.warc import WarcWriter
 
 FETCHED_AT = "2026-11-27T20:00:00Z"
 BASE = "https://www.kaltimprov.go.id/berita/"

@@ -11,8 +11,8 @@ What "nothing lost" is checked as, after a kill:
   current revision holds its content hash, its capture row exists;
 - every WARC file is a run of complete gzip members, at most the last one cut short (the
   record being written at the kill); warcio's ArchiveIterator reads every complete record with
-  matching digests, and so does `humas_crawler.warc.iter_responses`; every capture row points
-  at a complete response record that `read_response` reads back (never at a cut one);
+  matching digests, and so does `humas_crawler.archive.warc.iter_responses`; every capture row
+  points at a complete response record that `read_response` reads back (never at a cut one);
 
 and after a plain rerun: the same, plus every replica article archived once with every field
 right, and the killed run marked `interrupted`.
@@ -34,8 +34,8 @@ from pathlib import Path
 
 from warcio.archiveiterator import ArchiveIterator
 
+from humas_crawler.archive.warc import WARC_SUFFIX, iter_responses, read_response
 from humas_crawler.replica.model import ReplicaSite
-from humas_crawler.warc import WARC_SUFFIX, iter_responses, read_response
 from tests.archive_factory import age_body
 from tests.test_crawl import FIELDS, archived, rows
 
@@ -348,7 +348,7 @@ def check_warc_file(path: Path) -> tuple[dict[int, _Record], int | None, list[st
     """The complete records of one WARC file (by offset), where its cut last member starts
     (None: not cut) and what is wrong with it.
 
-    The gzip members are found with zlib, independently of warcio and of humas_crawler.warc;
+    The gzip members are found with zlib, independently of warcio and of humas_crawler.archive.warc;
     then warcio must read exactly one complete, digest-checked record per complete member.
     """
     data = path.read_bytes()

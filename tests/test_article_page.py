@@ -8,9 +8,10 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from humas_crawler.pages import ArticlePage, ListingPage
-from humas_crawler.profile import KALTIM
-from humas_crawler.record import RECORD_FIELDS
+from humas_crawler.archive.record import RECORD_FIELDS
+from humas_crawler.extract.article import ArticlePage
+from humas_crawler.extract.listing import ListingPage
+from humas_crawler.extract.profile import KALTIM
 
 URL = "https://www.kaltimprov.go.id/berita/contoh-berita"
 BODY = "".join(

@@ -9,7 +9,7 @@ import pytest
 from click.testing import CliRunner
 
 from humas_crawler.cli import main
-from humas_crawler.fixturecases import discover
+from humas_crawler.extract.fixtures import discover
 from tests.conftest import FIXTURES
 
 CASES = discover(FIXTURES)

@@ -24,12 +24,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import humas_crawler.commands.browse as browse_module
-import humas_crawler.crawl as crawl_module
-from humas_crawler import store as store_module
+import humas_crawler.cli.browse as browse_module
+import humas_crawler.crawl.runner as crawl_module
+from humas_crawler.archive import store as store_module
+from humas_crawler.archive.lock import CrawlLock
+from humas_crawler.archive.store import SCHEMA_VERSION, Store
 from humas_crawler.cli import main
-from humas_crawler.lock import CrawlLock
-from humas_crawler.store import SCHEMA_VERSION, Store
 from tests.archive_factory import FETCHED_AT, article, build
 from tests.conftest import FIXTURES
 

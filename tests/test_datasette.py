@@ -29,8 +29,10 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from humas_crawler.commands import browse as browse_module
-from humas_crawler.commands.browse import (
+from humas_crawler.archive.record import RECORD_FIELDS
+from humas_crawler.archive.store import TABLES, Store
+from humas_crawler.cli import browse as browse_module
+from humas_crawler.cli.browse import (
     browse,
     database_name,
     datasette_command,
@@ -38,8 +40,6 @@ from humas_crawler.commands.browse import (
     write_metadata,
 )
 from humas_crawler.normalize.categories import Taxonomy
-from humas_crawler.record import RECORD_FIELDS
-from humas_crawler.store import TABLES, Store
 
 HAS_DATASETTE = importlib.util.find_spec("datasette") is not None
 HAS_YAML = importlib.util.find_spec("yaml") is not None
@@ -446,7 +446,7 @@ def test_search_page_in_headless_chromium_shows_the_results(server: str) -> None
 @needs_datasette
 def test_browse_command_serves_until_stopped(archive: Path, tmp_path: Path) -> None:
     """The real command: metadata under the archive's name; SIGTERM stops it and Datasette."""
-    script = "import sys; from humas_crawler.commands.browse import browse; browse(sys.argv[1:])"
+    script = "import sys; from humas_crawler.cli.browse import browse; browse(sys.argv[1:])"
     log = tmp_path / "browse.log"
     with log.open("wb") as output:
         process = subprocess.Popen(

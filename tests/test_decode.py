@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from humas_crawler.sources import decode_html
+from humas_crawler.extract.decode import decode_html
 
 TEXT = (
     "<html><head><title>Gubernur “Isran” di Café – Samarinda</title></head>"

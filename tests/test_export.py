@@ -17,11 +17,11 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from humas_crawler import csvsafe
-from humas_crawler import store as store_module
-from humas_crawler.commands import export as export_module
-from humas_crawler.commands.export import DEFAULT_COLUMNS, export
-from humas_crawler.store import ArticleFilter, Store
+from humas_crawler.archive import store as store_module
+from humas_crawler.archive.store import ArticleFilter, Store
+from humas_crawler.cli import csvsafe
+from humas_crawler.cli import export as export_module
+from humas_crawler.cli.export import DEFAULT_COLUMNS, export
 from tests.archive_factory import article, build
 
 
@@ -373,7 +373,7 @@ def test_export_streams_with_flat_memory(tmp_path: Path) -> None:
 def test_a_reader_that_stops_early_gets_no_traceback(tmp_path: Path) -> None:
     body = "Paragraf panjang tentang pembangunan daerah. " * 100
     db = build(tmp_path / "pipe.sqlite", [article(f"a{i}", body_text=body) for i in range(200)])
-    code = "import sys; from humas_crawler.commands.export import export; export(sys.argv[1:])"
+    code = "import sys; from humas_crawler.cli.export import export; export(sys.argv[1:])"
     proc = subprocess.Popen(
         [sys.executable, "-c", code, "--db", str(db), "--format", "csv"],
         stdout=subprocess.PIPE,

@@ -10,8 +10,8 @@ from typing import Any
 
 import pytest
 
-from humas_crawler.fixturecases import Case, discover
-from humas_crawler.record import RECORD_FIELDS, content_hash
+from humas_crawler.archive.record import RECORD_FIELDS, content_hash
+from humas_crawler.extract.fixtures import Case, discover
 from tests.conftest import FIXTURES
 
 CASES = discover(FIXTURES)

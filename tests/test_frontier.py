@@ -6,8 +6,8 @@ from datetime import date
 
 import pytest
 
-from humas_crawler.frontier import Frontier
-from humas_crawler.pages.listing import ListingEntry
+from humas_crawler.crawl.frontier import Frontier
+from humas_crawler.extract.listing import ListingEntry
 
 TODAY = date(2026, 11, 27)
 B = "https://www.kaltimprov.go.id"

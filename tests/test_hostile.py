@@ -30,17 +30,17 @@ import pytest
 from click.testing import CliRunner
 from parsel import Selector
 
-from humas_crawler import csvsafe
-from humas_crawler.cli import main
-from humas_crawler.extractor import extract_article
-from humas_crawler.ftsquery import literal_query
+from humas_crawler.archive.ftsquery import literal_query
+from humas_crawler.archive.record import RECORD_FIELDS
+from humas_crawler.archive.store import ArticleFilter, Store
+from humas_crawler.cli import csvsafe, main
+from humas_crawler.extract.article import ArticlePage
+from humas_crawler.extract.deep import flatten
+from humas_crawler.extract.listing import ListingPage
+from humas_crawler.extract.workers import extract_article
 from humas_crawler.normalize import DEFAULT_BASE_URL
-from humas_crawler.pages import ArticlePage, ListingPage
-from humas_crawler.pages.deep import flatten
-from humas_crawler.record import RECORD_FIELDS
 from humas_crawler.replica.model import ReplicaSite
 from humas_crawler.replica.server import Faults, ReplicaServer, Request, Response
-from humas_crawler.store import ArticleFilter, Store
 from tests.archive_factory import FETCHED_AT, article, build_from_pages
 from tests.test_crawl import crawl
 

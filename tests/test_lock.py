@@ -1,4 +1,4 @@
-"""Tests for humas_crawler.lock: one crawl per archive, stale locks never block."""
+"""Tests for humas_crawler.archive.lock: one crawl per archive, stale locks never block."""
 
 from __future__ import annotations
 
@@ -11,11 +11,11 @@ from pathlib import Path
 
 import pytest
 
-from humas_crawler.lock import CrawlLock, LockHeld
+from humas_crawler.archive.lock import CrawlLock, LockHeld
 
 HOLDER = """
 import sys, time
-from humas_crawler.lock import CrawlLock
+from humas_crawler.archive.lock import CrawlLock
 lock = CrawlLock(sys.argv[1])
 lock.acquire({"run_id": 7})
 print("locked", flush=True)
@@ -24,7 +24,7 @@ time.sleep(60)
 
 CONTENDER = """
 import sys
-from humas_crawler.lock import CrawlLock, LockHeld
+from humas_crawler.archive.lock import CrawlLock, LockHeld
 try:
     CrawlLock(sys.argv[1]).acquire({})
 except LockHeld as exc:
@@ -132,7 +132,7 @@ def test_misuse_is_loud(db_path: Path) -> None:
 
 
 def test_the_message_names_what_holds_the_lock(tmp_path) -> None:
-    from humas_crawler.lock import LockHeld
+    from humas_crawler.archive.lock import LockHeld
 
     held = LockHeld({"pid": 7, "command": "reparse"}, tmp_path / "humas.sqlite")
     assert str(held).startswith("another reparse (pid 7) holds the lock on ")
@@ -141,7 +141,7 @@ def test_the_message_names_what_holds_the_lock(tmp_path) -> None:
 
 FORKING_HOLDER = """
 import os, sys, time
-from humas_crawler.lock import CrawlLock
+from humas_crawler.archive.lock import CrawlLock
 lock = CrawlLock(sys.argv[1])
 lock.acquire({})
 child = os.fork()

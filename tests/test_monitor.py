@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from humas_crawler.monitor import Coverage, evaluate
+from humas_crawler.crawl.monitor import Coverage, evaluate
 
 FULL = {"title": "t", "published_at": "p", "category": "c", "body_text": "b"}
 

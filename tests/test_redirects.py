@@ -9,8 +9,8 @@ from scrapy import Request
 from scrapy.http import HtmlResponse
 from scrapy.utils.test import get_crawler
 
+from humas_crawler.crawl.redirects import OffsiteRedirect, RedirectGuardMiddleware, RedirectLoop
 from humas_crawler.normalize import Site
-from humas_crawler.redirects import OffsiteRedirect, RedirectGuardMiddleware, RedirectLoop
 
 BASE = "https://www.kaltimprov.go.id"
 

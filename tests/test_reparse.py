@@ -17,11 +17,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
-from humas_crawler import reparse as reparse_module
-from humas_crawler.commands.reparse import reparse
-from humas_crawler.lock import CrawlLock
-from humas_crawler.record import content_hash
-from humas_crawler.reparse import BodyError, decode_body
+from humas_crawler.archive.lock import CrawlLock
+from humas_crawler.archive.record import content_hash
+from humas_crawler.cli.reparse import reparse
+from humas_crawler.crawl import reparse as reparse_module
+from humas_crawler.crawl.reparse import BodyError, decode_body
 from humas_crawler.replica.model import ReplicaSite
 from humas_crawler.replica.server import Faults, ReplicaServer, Request, Response
 from tests.test_crawl import FIELDS, archived, crawl, rows
@@ -548,7 +548,7 @@ def test_decode_body_refuses_what_it_cannot_decode(encoded, coding, message) -> 
 
 def test_fields_outside_the_content_hash_are_refreshed_without_a_revision(tmp_path) -> None:
     """An archive whose categories were normalized differently is re-read in place."""
-    from humas_crawler.store import Store
+    from humas_crawler.archive.store import Store
 
     path = tmp_path / "a.sqlite"
     with Store.open(path) as store:

@@ -16,8 +16,9 @@ from urllib.parse import urlsplit
 
 import pytest
 
+from humas_crawler.extract.article import ArticlePage
+from humas_crawler.extract.listing import ListingPage
 from humas_crawler.normalize import Site
-from humas_crawler.pages import ArticlePage, ListingPage
 from humas_crawler.replica import (
     WITA,
     Faults,

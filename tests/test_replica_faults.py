@@ -21,8 +21,8 @@ import pytest
 from click.testing import CliRunner
 
 from humas_crawler.cli import main
+from humas_crawler.extract.article import ArticlePage
 from humas_crawler.normalize import Site
-from humas_crawler.pages import ArticlePage
 from humas_crawler.replica import WITA, ReplicaServer, ReplicaSite, Request
 from humas_crawler.replica.faults import (
     CHARSET_VARIANTS,

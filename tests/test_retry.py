@@ -14,7 +14,7 @@ from scrapy.exceptions import DownloadTimeoutError
 from scrapy.http import HtmlResponse
 from scrapy.utils.test import get_crawler
 
-from humas_crawler.retry import RETRY_AT, BackoffRetryMiddleware, retry_after_seconds
+from humas_crawler.crawl.retry import RETRY_AT, BackoffRetryMiddleware, retry_after_seconds
 
 URL = "https://www.kaltimprov.go.id/berita/x"
 

@@ -12,10 +12,10 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from humas_crawler.commands import search as search_module
-from humas_crawler.commands.search import search
-from humas_crawler.ftsquery import EmptyQueryError, literal_query
-from humas_crawler.store import SEARCH_TITLE_WEIGHT, ArticleFilter, Store
+from humas_crawler.archive.ftsquery import EmptyQueryError, literal_query
+from humas_crawler.archive.store import SEARCH_TITLE_WEIGHT, ArticleFilter, Store
+from humas_crawler.cli import search as search_module
+from humas_crawler.cli.search import search
 from tests.archive_factory import article, build
 
 

@@ -9,8 +9,8 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from humas_crawler.commands.stats import stats
-from humas_crawler.store import Store
+from humas_crawler.archive.store import Store
+from humas_crawler.cli.stats import stats
 from tests.archive_factory import article, build
 
 

@@ -1,4 +1,4 @@
-"""Tests for humas_crawler.store: schema, migrations, article revisions, runs, errors."""
+"""Tests for humas_crawler.archive.store: schema, migrations, article revisions, runs, errors."""
 
 from __future__ import annotations
 
@@ -9,10 +9,10 @@ from typing import Any
 
 import pytest
 
-from humas_crawler import store as store_module
+from humas_crawler.archive import store as store_module
+from humas_crawler.archive.record import content_hash
+from humas_crawler.archive.store import SCHEMA_VERSION, Store, StoreError
 from humas_crawler.normalize.categories import CategoryEntry, Taxonomy
-from humas_crawler.record import content_hash
-from humas_crawler.store import SCHEMA_VERSION, Store, StoreError
 
 # design.md, "SQLite schema": these names are a public interface.
 CONTRACT_COLUMNS = {
@@ -583,7 +583,7 @@ def test_default_taxonomy_syncs(store: Store) -> None:
 
 
 def test_read_only_opens_an_archive_one_index_migration_behind(tmp_path) -> None:
-    from humas_crawler.store import READABLE_SINCE, SCHEMA_VERSION, Store, StoreError
+    from humas_crawler.archive.store import READABLE_SINCE, SCHEMA_VERSION, Store, StoreError
 
     path = tmp_path / "old.sqlite"
     Store.open(path).close()
@@ -602,7 +602,7 @@ def test_read_only_opens_an_archive_one_index_migration_behind(tmp_path) -> None
 
 
 def test_quarantine_once_records_a_capture_a_single_time(tmp_path) -> None:
-    from humas_crawler.store import Store
+    from humas_crawler.archive.store import Store
 
     with Store.open(tmp_path / "q.sqlite") as store:
         capture = store.record_capture(

@@ -1,4 +1,4 @@
-"""Tests for humas_crawler.warc: writing, rotation, reading back, truncated files."""
+"""Tests for humas_crawler.archive.warc: writing, rotation, reading back, truncated files."""
 
 from __future__ import annotations
 
@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
-from humas_crawler.warc import (
+from humas_crawler.archive.warc import (
     CaptureLocation,
     WarcError,
     WarcWriter,
@@ -201,7 +201,7 @@ def test_truncated_last_record_is_skipped(tmp_path: Path, caplog) -> None:
     )
     for cut in cuts:
         path.write_bytes(data[:cut])
-        with caplog.at_level(logging.WARNING, logger="humas_crawler.warc"):
+        with caplog.at_level(logging.WARNING, logger="humas_crawler.archive.warc"):
             caplog.clear()
             found = list(iter_responses(tmp_path))
         assert len(found) == (4 if cut >= boundary else 3), f"cut at {cut}"
@@ -242,7 +242,7 @@ def test_naive_fetch_time_is_refused(tmp_path: Path) -> None:
 
 KILLED_WRITER = """
 import sys, time
-from humas_crawler.warc import WarcWriter
+from humas_crawler.archive.warc import WarcWriter
 writer = WarcWriter(sys.argv[1])
 index = 0
 while True:

@@ -7,7 +7,7 @@ import unicodedata
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from humas_crawler.profile import KALTIM, SiteProfile
+from humas_crawler.extract.profile import KALTIM, SiteProfile
 
 # Every kind of whitespace the site's editors leave, nbsp included; zero-width characters are
 # content (issue: stored faithfully) and stay.

@@ -10,7 +10,7 @@ from urllib.parse import SplitResult, urljoin, urlsplit, urlunsplit
 from w3lib.url import canonicalize_url as w3lib_canonicalize_url
 from w3lib.url import url_query_cleaner
 
-from humas_crawler.profile import KALTIM
+from humas_crawler.extract.profile import KALTIM
 
 DEFAULT_BASE_URL = KALTIM.base_url
 # `/berita/<slug>` on the older site, `/detailberita/<slug>` on the current one (2025 on): the

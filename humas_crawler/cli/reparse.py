@@ -9,11 +9,11 @@ from pathlib import Path
 
 import click
 
-from humas_crawler.archive import DEFAULT_WARC_DIR
-from humas_crawler.commands.options import EXIT_ERROR, LockedError, db_option
-from humas_crawler.lock import CrawlLock, LockError, LockHeld
-from humas_crawler.normalize import DEFAULT_BASE_URL, Site
-from humas_crawler.reparse import (
+from humas_crawler.archive.lock import CrawlLock, LockError, LockHeld
+from humas_crawler.archive.store import Store, StoreError
+from humas_crawler.cli.options import EXIT_ERROR, LockedError, db_option
+from humas_crawler.crawl.archive import DEFAULT_WARC_DIR
+from humas_crawler.crawl.reparse import (
     Counts,
     Plan,
     Reparse,
@@ -22,7 +22,7 @@ from humas_crawler.reparse import (
     describe,
     make_plan,
 )
-from humas_crawler.store import Store, StoreError
+from humas_crawler.normalize import DEFAULT_BASE_URL, Site
 
 EXIT_MISSING = EXIT_ERROR
 EXIT_INTERRUPTED = 130

@@ -74,7 +74,7 @@ def evaluate(
     if pages > 0 and coverage.extracted == 0:
         problems.append(
             f"no article extracted from {pages} fetched article pages: the site's markup "
-            "has probably changed (see humas_crawler/profile.py)"
+            "has probably changed (see humas_crawler/extract/profile.py)"
         )
     elif coverage.articles >= min_sample:
         for name in MONITORED_FIELDS:

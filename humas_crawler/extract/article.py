@@ -17,6 +17,9 @@ from lxml.html import HtmlElement
 from parsel import Selector
 from w3lib.url import safe_url_string
 
+from humas_crawler.archive.record import REQUIRED_FIELDS, content_hash
+from humas_crawler.extract import deep, dom
+from humas_crawler.extract.profile import KALTIM, SiteProfile
 from humas_crawler.normalize import (
     Category,
     Site,
@@ -26,9 +29,6 @@ from humas_crawler.normalize import (
     normalize_timestamp,
 )
 from humas_crawler.normalize.text import Body, clean_text, split_body
-from humas_crawler.pages import deep, dom
-from humas_crawler.profile import KALTIM, SiteProfile
-from humas_crawler.record import REQUIRED_FIELDS, content_hash
 
 logger = logging.getLogger(__name__)
 

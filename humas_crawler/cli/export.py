@@ -13,8 +13,9 @@ from typing import Any, TextIO
 
 import click
 
-from humas_crawler import csvsafe
-from humas_crawler.commands.options import (
+from humas_crawler.archive.store import FTSQueryError
+from humas_crawler.cli import csvsafe
+from humas_crawler.cli.options import (
     archive_errors,
     article_filter,
     db_option,
@@ -23,7 +24,6 @@ from humas_crawler.commands.options import (
     open_archive,
     query_error,
 )
-from humas_crawler.store import FTSQueryError
 
 # What a reader of the news wants first; `--columns all` gives every column of `articles`.
 DEFAULT_COLUMNS: tuple[str, ...] = (

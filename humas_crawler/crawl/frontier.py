@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 
-from humas_crawler.pages.listing import ListingEntry
+from humas_crawler.extract.listing import ListingEntry
 
 MODES = ("incremental", "full")
 

@@ -12,8 +12,8 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
-from humas_crawler.archive import Archive
-from humas_crawler.monitor import DEFAULT_THRESHOLDS, MONITORED_FIELDS, Coverage, evaluate
+from humas_crawler.crawl.archive import Archive
+from humas_crawler.crawl.monitor import DEFAULT_THRESHOLDS, MONITORED_FIELDS, Coverage, evaluate
 
 logger = logging.getLogger(__name__)
 
@@ -23,8 +23,9 @@ EXIT_CODES = {"ok": 0, "failed": 1, "locked": 2, "degraded": 3, "interrupted": 1
 class RunRecorder:
     """Open the archive for the run (lock, store, WARC) and record how the run ended.
 
-    At the end it judges coverage and error rate (`humas_crawler.monitor`) and stores the status
-    (`ok`, `degraded`, `failed`, `interrupted`), the counts and Scrapy's stats in `crawl_runs`.
+    At the end it judges coverage and error rate (`humas_crawler.crawl.monitor`) and stores the
+    status (`ok`, `degraded`, `failed`, `interrupted`), the counts and Scrapy's stats in
+    `crawl_runs`.
     """
 
     def __init__(self, crawler: Crawler) -> None:

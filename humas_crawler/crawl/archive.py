@@ -10,10 +10,10 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from humas_crawler import __version__
-from humas_crawler.lock import CrawlLock
+from humas_crawler.archive.lock import CrawlLock
+from humas_crawler.archive.store import Store, utc_timestamp
+from humas_crawler.archive.warc import WarcWriter
 from humas_crawler.normalize import Site, Taxonomy
-from humas_crawler.store import Store, utc_timestamp
-from humas_crawler.warc import WarcWriter
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler

@@ -8,10 +8,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
+from humas_crawler.archive.record import dumps_record
+from humas_crawler.extract.article import ArticlePage
+from humas_crawler.extract.decode import Page, decode_html
+from humas_crawler.extract.listing import ListingPage
 from humas_crawler.normalize import Site
-from humas_crawler.pages import ArticlePage, ListingPage
-from humas_crawler.record import dumps_record
-from humas_crawler.sources import Page, decode_html
 
 KINDS = ("article", "listing")
 

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import os
 
-from humas_crawler.sources import USER_AGENT as _USER_AGENT
+from humas_crawler.extract.decode import USER_AGENT as _USER_AGENT
 
 BOT_NAME = "humas_crawler"
-SPIDER_MODULES = ["humas_crawler.spiders"]
-NEWSPIDER_MODULE = "humas_crawler.spiders"
+SPIDER_MODULES = ["humas_crawler.crawl.spider"]
+NEWSPIDER_MODULE = "humas_crawler.crawl.spider"
 
 # Politeness defaults (design.md): robots.txt, an honest User-Agent, 1 s delay, 2 per domain,
 # AutoThrottle, retries with back-off, no responses above 20 MB, no other hosts.
@@ -39,27 +39,28 @@ REDIRECT_MAX_TIMES = 10
 DOWNLOADER_MIDDLEWARES = {
     # Retries held back (exponential back-off, Retry-After) instead of sent again at once.
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
-    "humas_crawler.retry.BackoffRetryMiddleware": 550,
+    "humas_crawler.crawl.retry.BackoffRetryMiddleware": 550,
     # Before RedirectMiddleware (600): off-site and looping redirects refused by name.
-    "humas_crawler.redirects.RedirectGuardMiddleware": 650,
+    "humas_crawler.crawl.redirects.RedirectGuardMiddleware": 650,
     # Next to the downloader: sees raw bodies, redirects and retried responses.
-    "humas_crawler.middlewares.WarcCaptureMiddleware": 950,
+    "humas_crawler.crawl.middlewares.WarcCaptureMiddleware": 950,
 }
 ITEM_PIPELINES = {
-    "humas_crawler.pipelines.ArchivePipeline": 300,
-    "humas_crawler.pipelines.CoveragePipeline": 400,
+    "humas_crawler.crawl.pipelines.ArchivePipeline": 300,
+    "humas_crawler.crawl.pipelines.CoveragePipeline": 400,
 }
 EXTENSIONS = {
-    "humas_crawler.extensions.RunRecorder": 100,
-    "humas_crawler.extensions.Progress": 500,
+    "humas_crawler.crawl.extensions.RunRecorder": 100,
+    "humas_crawler.crawl.extensions.Progress": 500,
     # Our Progress extension reports instead.
     "scrapy.extensions.logstats.LogStats": None,
 }
 
-# Retries (humas_crawler.retry): the first waits HUMAS_RETRY_BACKOFF s, doubling per attempt up to
-# HUMAS_RETRY_BACKOFF_MAX; a Retry-After is honoured up to HUMAS_RETRY_AFTER_MAX (longer: the URL
-# is left for the next run); each failure multiplies the host's delay by HUMAS_ERROR_SLOWDOWN,
-# up to HUMAS_ERROR_DELAY_MAX seconds (a Retry-After sets it to what the server asked).
+# Retries (humas_crawler.crawl.retry): the first waits HUMAS_RETRY_BACKOFF s, doubling per attempt
+# up to HUMAS_RETRY_BACKOFF_MAX; a Retry-After is honoured up to HUMAS_RETRY_AFTER_MAX (longer:
+# the URL is left for the next run); each failure multiplies the host's delay by
+# HUMAS_ERROR_SLOWDOWN, up to HUMAS_ERROR_DELAY_MAX seconds (a Retry-After sets it to what the
+# server asked).
 HUMAS_RETRY_BACKOFF = 1.0
 HUMAS_RETRY_BACKOFF_MAX = 60.0
 HUMAS_RETRY_AFTER_MAX = 300.0

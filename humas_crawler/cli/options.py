@@ -14,18 +14,18 @@ from typing import Any, TypeVar
 
 import click
 
-from humas_crawler.archive import default_db_path
-from humas_crawler.ftsquery import EmptyQueryError, literal_query
-from humas_crawler.lock import LockError, LockHeld
-from humas_crawler.normalize import Taxonomy
-from humas_crawler.normalize.categories import match_key
-from humas_crawler.store import (
+from humas_crawler.archive.ftsquery import EmptyQueryError, literal_query
+from humas_crawler.archive.lock import LockError, LockHeld
+from humas_crawler.archive.store import (
     ArticleFilter,
     FTSQueryError,
     Store,
     StoreError,
     describe_sqlite_error,
 )
+from humas_crawler.crawl.archive import default_db_path
+from humas_crawler.normalize import Taxonomy
+from humas_crawler.normalize.categories import match_key
 
 F = TypeVar("F", bound=Callable[..., Any])
 

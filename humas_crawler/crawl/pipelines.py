@@ -9,10 +9,15 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from scrapy.utils.defer import deferred_from_coro
 
-from humas_crawler.archive import Archive
-from humas_crawler.items import ArticleItem, FetchFailedItem, FetchRecoveredItem, QuarantineItem
-from humas_crawler.monitor import Coverage
-from humas_crawler.store import StoreError
+from humas_crawler.archive.store import StoreError
+from humas_crawler.crawl.archive import Archive
+from humas_crawler.crawl.items import (
+    ArticleItem,
+    FetchFailedItem,
+    FetchRecoveredItem,
+    QuarantineItem,
+)
+from humas_crawler.crawl.monitor import Coverage
 
 logger = logging.getLogger(__name__)
 

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Literal, ParamSpec, TypeVar
 
 from sqlite_utils import Database
 
-from humas_crawler.record import RECORD_FIELDS, content_hash
+from humas_crawler.archive.record import RECORD_FIELDS, content_hash
 
 if TYPE_CHECKING:
     from humas_crawler.normalize.categories import Taxonomy
@@ -164,7 +164,7 @@ TABLES: dict[str, TableSpec] = {
     "articles": TableSpec(
         columns={
             "id": int,
-            # The record's own fields (humas_crawler.record), in its order.
+            # The record's own fields (humas_crawler.archive.record), in its order.
             **{name: int if name == "category_known" else str for name in RECORD_FIELDS},
             "duplicate_of": int,
             **_text("first_seen_at", "last_fetched_at", "last_changed_at"),
@@ -767,7 +767,7 @@ class Store:
         streamed from SQLite: memory stays flat however many rows there are.
 
         A text value starting with one of `formula_triggers` gets a leading `'` (CSV for
-        spreadsheets, see humas_crawler.csvsafe); numbers and NULLs are never touched.
+        spreadsheets, see humas_crawler.cli.csvsafe); numbers and NULLs are never touched.
         """
         known = set(self.article_columns())
         unknown = [column for column in columns if column not in known]

@@ -12,10 +12,10 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
 from lxml.html import HtmlElement
 from parsel import Selector
 
+from humas_crawler.extract import deep, dom
+from humas_crawler.extract.profile import KALTIM, SiteProfile
 from humas_crawler.normalize import Site, Taxonomy
 from humas_crawler.normalize.text import clean_text
-from humas_crawler.pages import deep, dom
-from humas_crawler.profile import KALTIM, SiteProfile
 
 _PAGE_PARAMS = ("page", "halaman", "hal", "p", "paged")
 _PAGE_PATH = re.compile(r"/(?:page|halaman|hal)/(\d+)/?$", re.I)

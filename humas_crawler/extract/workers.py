@@ -18,8 +18,10 @@ from concurrent.futures.process import BrokenProcessPool
 from datetime import datetime
 from typing import Any
 
+from humas_crawler.extract import deep
+from humas_crawler.extract.article import ArticlePage
+from humas_crawler.extract.listing import ListingPage
 from humas_crawler.normalize import Site
-from humas_crawler.pages import ArticlePage, ListingPage, deep
 
 logger = logging.getLogger(__name__)
 

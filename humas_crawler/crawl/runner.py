@@ -12,10 +12,10 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 from twisted.python.failure import Failure
 
-from humas_crawler.extensions import EXIT_CODES
-from humas_crawler.lock import CrawlLock, LockHeld
-from humas_crawler.spiders.kaltimprov import KaltimprovSpider
-from humas_crawler.store import Store, StoreError
+from humas_crawler.archive.lock import CrawlLock, LockHeld
+from humas_crawler.archive.store import Store, StoreError
+from humas_crawler.crawl.extensions import EXIT_CODES
+from humas_crawler.crawl.spider import KaltimprovSpider
 
 logger = logging.getLogger(__name__)
 
@@ -54,7 +54,7 @@ class CrawlOutcome:
 
 def build_settings(options: CrawlOptions, lock: CrawlLock | None = None) -> Settings:
     settings = Settings()
-    settings.setmodule("humas_crawler.settings", priority="project")
+    settings.setmodule("humas_crawler.crawl.settings", priority="project")
     values: dict[str, Any] = {
         "HUMAS_DB": str(options.db),
         "HUMAS_WARC_DIR": str(options.warc_dir),

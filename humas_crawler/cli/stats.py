@@ -9,8 +9,8 @@ from typing import Any
 
 import click
 
-from humas_crawler.commands.options import archive_errors, db_option, open_archive, printable
-from humas_crawler.store import RUN_COUNTS, Store
+from humas_crawler.archive.store import RUN_COUNTS, Store
+from humas_crawler.cli.options import archive_errors, db_option, open_archive, printable
 
 NO_CATEGORY = "(no category)"
 MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
@@ -53,7 +53,7 @@ def stats(db: Path, as_json: bool, plot: Path | None, top: int, runs: int) -> No
         humas-crawler stats --plot articles-per-month.png --top 6
     """
     if plot is not None:
-        from humas_crawler.commands import stats_plot
+        from humas_crawler.cli import stats_plot
 
         try:
             stats_plot.check_target(plot)

@@ -12,24 +12,25 @@ from typing import Any
 import click
 
 from humas_crawler import __version__
-from humas_crawler.commands.browse import browse
-from humas_crawler.commands.export import export
-from humas_crawler.commands.options import (
+from humas_crawler.archive.record import dumps_record
+from humas_crawler.cli.browse import browse
+from humas_crawler.cli.export import export
+from humas_crawler.cli.options import (
     EXIT_LOCKED,
     LockedError,
     archive_errors,
     db_option,
     printable,
 )
-from humas_crawler.commands.reparse import reparse
-from humas_crawler.commands.replica import replica
-from humas_crawler.commands.search import search
-from humas_crawler.commands.stats import stats
-from humas_crawler.fixturecases import KINDS, extract, guess_kind, save_case
+from humas_crawler.cli.reparse import reparse
+from humas_crawler.cli.replica import replica
+from humas_crawler.cli.search import search
+from humas_crawler.cli.stats import stats
+from humas_crawler.extract.article import ArticlePage
+from humas_crawler.extract.decode import SourceError, load_page
+from humas_crawler.extract.fixtures import KINDS, extract, guess_kind, save_case
+from humas_crawler.extract.listing import ListingPage
 from humas_crawler.normalize import DEFAULT_BASE_URL, Site
-from humas_crawler.pages import ArticlePage, ListingPage
-from humas_crawler.record import dumps_record
-from humas_crawler.sources import SourceError, load_page
 
 
 def _parse_now(value: str | None) -> datetime | None:
@@ -321,7 +322,7 @@ def crawl(
         humas-crawler crawl
         humas-crawler crawl --base-url http://127.0.0.1:8123 --delay 0 --concurrency 8
     """
-    from humas_crawler.crawl import CrawlOptions, run_crawl
+    from humas_crawler.crawl.runner import CrawlOptions, run_crawl
 
     _site(base_url)
     outcome = run_crawl(
@@ -387,7 +388,7 @@ def _summary(outcome) -> str:
     return "\n".join(lines)
 
 
-# Commands that read or rework the archive, and the replica, live in humas_crawler.commands,
+# Commands that read or rework the archive, and the replica, live in humas_crawler.cli,
 # one module each.
 main.add_command(export)
 main.add_command(search)

@@ -25,12 +25,12 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from humas_crawler.extractor import extract_article, watch_parent
+from humas_crawler.archive.record import RECORD_FIELDS
+from humas_crawler.archive.store import SaveResult, Store
+from humas_crawler.archive.warc import WarcError, read_response
+from humas_crawler.extract.decode import MAX_BYTES, decode_html
+from humas_crawler.extract.workers import extract_article, watch_parent
 from humas_crawler.normalize import Site
-from humas_crawler.record import RECORD_FIELDS
-from humas_crawler.sources import MAX_BYTES, decode_html
-from humas_crawler.store import SaveResult, Store
-from humas_crawler.warc import WarcError, read_response
 
 logger = logging.getLogger(__name__)
 

@@ -10,7 +10,8 @@ from typing import Any
 
 import click
 
-from humas_crawler.commands.options import (
+from humas_crawler.archive.store import FTSQueryError
+from humas_crawler.cli.options import (
     archive_errors,
     article_filter,
     db_option,
@@ -20,7 +21,6 @@ from humas_crawler.commands.options import (
     printable,
     query_error,
 )
-from humas_crawler.store import FTSQueryError
 
 # Marks FTS5 puts around matches; control characters that article text does not hold.
 _START, _END = "\x02", "\x03"

@@ -1,4 +1,4 @@
-"""The `kaltimprov` spider: discovery and scheduling; extraction lives in humas_crawler.pages."""
+"""The `kaltimprov` spider: discovery and scheduling; extraction lives in humas_crawler.extract."""
 
 from __future__ import annotations
 
@@ -15,17 +15,26 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 from twisted.python.failure import Failure
 
-from humas_crawler.archive import Archive
-from humas_crawler.extractor import Extractor, default_workers, extract_article, extract_listing
-from humas_crawler.frontier import MODES, Frontier
-from humas_crawler.items import ArticleItem, FetchFailedItem, FetchRecoveredItem, QuarantineItem
-from humas_crawler.middlewares import CAPTURE, DEFER_CAPTURE
+from humas_crawler.archive.store import utc_timestamp
+from humas_crawler.crawl.archive import Archive
+from humas_crawler.crawl.frontier import MODES, Frontier
+from humas_crawler.crawl.items import (
+    ArticleItem,
+    FetchFailedItem,
+    FetchRecoveredItem,
+    QuarantineItem,
+)
+from humas_crawler.crawl.middlewares import CAPTURE, DEFER_CAPTURE
+from humas_crawler.crawl.redirects import RefusedRedirect
+from humas_crawler.extract.decode import decode_html
+from humas_crawler.extract.listing import ListingEntry, ListingPage
+from humas_crawler.extract.workers import (
+    Extractor,
+    default_workers,
+    extract_article,
+    extract_listing,
+)
 from humas_crawler.normalize import DEFAULT_BASE_URL, Site
-from humas_crawler.pages import ListingPage
-from humas_crawler.pages.listing import ListingEntry
-from humas_crawler.redirects import RefusedRedirect
-from humas_crawler.sources import decode_html
-from humas_crawler.store import utc_timestamp
 
 logger = logging.getLogger(__name__)
 

@@ -29,8 +29,8 @@ from typing import Any
 
 import click
 
-from humas_crawler.commands.options import db_option
-from humas_crawler.store import Store, StoreError
+from humas_crawler.archive.store import Store, StoreError
+from humas_crawler.cli.options import db_option
 
 # The database key of the shipped metadata: the stem of the default archive, data/humas.sqlite.
 METADATA_DATABASE = "humas"

@@ -11,8 +11,8 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 
-from humas_crawler.archive import Archive
-from humas_crawler.store import utc_timestamp
+from humas_crawler.archive.store import utc_timestamp
+from humas_crawler.crawl.archive import Archive
 
 logger = logging.getLogger(__name__)
 

@@ -1,0 +1,1 @@
+"""Scrapy-free extraction: page objects over parsel, tested on saved HTML."""

@@ -1,1 +1,0 @@
-"""Spiders: thin, extraction comes from humas_crawler.pages."""
