@@ -14,7 +14,7 @@ from humas_crawler.archive.record import content_hash
 from humas_crawler.archive.store import SCHEMA_VERSION, Store, StoreError
 from humas_crawler.normalize.categories import CategoryEntry, Taxonomy
 
-# design.md, "SQLite schema": these names are a public interface.
+# docs/schema.md: these names are a public interface.
 CONTRACT_COLUMNS = {
     "articles": {
         "id",

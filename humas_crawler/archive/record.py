@@ -6,7 +6,7 @@ import hashlib
 import json
 from typing import Any
 
-# Columns of the `articles` table (design.md) that one page yields, in display order.
+# Columns of the `articles` table (docs/schema.md) that one page yields, in display order.
 # `category_known` and `canonical_link` are extra columns of ours; the rest are the contract.
 RECORD_FIELDS: tuple[str, ...] = (
     "url",

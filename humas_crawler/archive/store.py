@@ -130,7 +130,7 @@ def _text(*names: str) -> dict[str, type]:
     return dict.fromkeys(names, str)
 
 
-# Tables in creation order (foreign keys point backwards). design.md names are a contract:
+# Tables in creation order (foreign keys point backwards). docs/schema.md names are a contract:
 # add columns freely, never rename one.
 TABLES: dict[str, TableSpec] = {
     "crawl_runs": TableSpec(

@@ -73,7 +73,7 @@ class ArchivePipeline:
             if result.duplicate_of is not None and result.outcome == "new":
                 stats.inc_value("humas/article_duplicate")
             if item.timestamp_error:
-                # design.md: an impossible timestamp is quarantined and the article still kept.
+                # An impossible timestamp is quarantined, the article still kept (docs/schema.md).
                 store.quarantine(
                     item.record["url"],
                     "bad-timestamp",

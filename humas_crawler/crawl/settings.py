@@ -10,8 +10,8 @@ BOT_NAME = "humas_crawler"
 SPIDER_MODULES = ["humas_crawler.crawl.spider"]
 NEWSPIDER_MODULE = "humas_crawler.crawl.spider"
 
-# Politeness defaults (design.md): robots.txt, an honest User-Agent, 1 s delay, 2 per domain,
-# AutoThrottle, retries with back-off, no responses above 20 MB, no other hosts.
+# Politeness defaults (docs/operations.md): robots.txt, an honest User-Agent, 1 s delay, 2 per
+# domain, AutoThrottle, retries with back-off, no responses above 20 MB, no other hosts.
 USER_AGENT = _USER_AGENT
 ROBOTSTXT_OBEY = True
 DOWNLOAD_DELAY = 1.0

@@ -15,7 +15,7 @@ from w3lib.encoding import html_to_unicode
 from humas_crawler import __version__
 
 USER_AGENT = f"humas-crawler/{__version__} (+https://github.com/humas-crawler/humas-crawler)"
-# Same cap as crawls (design.md: responses larger than 20 MB are refused).
+# Same cap as crawls (DOWNLOAD_MAXSIZE): responses larger than 20 MB are refused.
 MAX_BYTES = 20 * 1024 * 1024
 
 

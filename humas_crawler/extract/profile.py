@@ -87,7 +87,7 @@ KALTIM = SiteProfile(
     name="kaltimprov",
     base_url="https://www.kaltimprov.go.id",
     article_path_prefixes=("/berita/", "/detailberita/"),
-    # The live markup is unknown (design.md); these are the likely names, tried before the
+    # The live markup was never seen from here; these are the likely names, tried before the
     # semantic fallbacks. Fix them here when the site's markup is known.
     body=(
         ".detail-berita .isi",
