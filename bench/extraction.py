@@ -106,7 +106,7 @@ def main() -> int:
     site = Site.from_base_url(base)
 
     def record(page: Page) -> dict[str, Any]:
-        return ArticlePage(page.url, page.html, site=site, now=now).to_item()
+        return ArticlePage(page.url, page.html, site=site, now=now).to_item().to_dict()
 
     def crawl(page: Page) -> dict[str, Any]:
         return extract_article(page.url, page.html, base, now_iso)
@@ -120,9 +120,9 @@ def main() -> int:
 
     ours = [crawl(page)["record"] for page in pages]
     theirs = [peer(page) for page in pages]
-    ours_title = sum(_same(r["title"], p.title) for r, p in zip(ours, pages, strict=True))
-    ours_date = sum(r["published_date"] == p.date for r, p in zip(ours, pages, strict=True))
-    ours_time = sum(r["published_at"] == p.published_at for r, p in zip(ours, pages, strict=True))
+    ours_title = sum(_same(r.title, p.title) for r, p in zip(ours, pages, strict=True))
+    ours_date = sum(r.published_date == p.date for r, p in zip(ours, pages, strict=True))
+    ours_time = sum(r.published_at == p.published_at for r, p in zip(ours, pages, strict=True))
     their_title = sum(
         _same(getattr(d, "title", None), p.title) for d, p in zip(theirs, pages, strict=True)
     )

@@ -7,7 +7,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from humas_crawler.archive.record import RECORD_FIELDS, content_hash
+from humas_crawler.archive.record import RECORD_FIELDS, ArticleRecord, content_hash
 from humas_crawler.archive.store import Store, utc_timestamp
 from humas_crawler.archive.warc import WarcWriter
 from humas_crawler.extract.workers import extract_article
@@ -17,7 +17,7 @@ FETCHED_AT = "2026-11-27T20:00:00Z"
 BASE = "https://www.kaltimprov.go.id/berita/"
 
 
-def article(slug: str, **fields: Any) -> dict[str, Any]:
+def article(slug: str, **fields: Any) -> ArticleRecord:
     """A record shaped like `RECORD_FIELDS`; `category` is normalized like extraction does."""
     date = fields.pop("date", "2022-06-21")
     category = normalize_category(fields.pop("category", "Pemerintahan"))
@@ -43,23 +43,23 @@ def article(slug: str, **fields: Any) -> dict[str, Any]:
         content_hash=None,
     )
     record.update(fields)
-    return record
+    return ArticleRecord.from_dict(record)
 
 
-def build(path: Path, records: list[dict[str, Any]]) -> Path:
+def build(path: Path, records: list[ArticleRecord]) -> Path:
     """An archive at `path` holding `records` (the taxonomy synced, unknown labels noted)."""
     with Store.open(path) as store:
         store.sync_categories(Taxonomy.default())
         for record in records:
             store.save_article(record, capture=None, run_id=None, fetched_at=FETCHED_AT)
-            if record.get("category") and not record.get("category_known"):
-                store.note_category(record["category"], record["category_slug"], False)
+            if record.category and record.category_slug and not record.category_known:
+                store.note_category(record.category, record.category_slug, False)
     return path
 
 
 def build_from_pages(
     db: Path, warc_dir: Path, pages: list[tuple[str, str]], *, base_url: str = DEFAULT_BASE_URL
-) -> list[dict[str, Any]]:
+) -> list[ArticleRecord]:
     """An archive as a crawl leaves it: each (url, html) page written raw to a WARC file,
     extracted by the crawl's `extract_article` and stored with its capture, in one run.
     Returns the records stored."""

@@ -23,7 +23,7 @@ BODY = "".join(
 
 def test_record_has_every_field_in_order() -> None:
     page = ArticlePage(URL, f"<html><body><h1>Judul</h1>{BODY}</body></html>")
-    assert tuple(page.to_item()) == RECORD_FIELDS
+    assert tuple(page.to_item().to_dict()) == RECORD_FIELDS
 
 
 def test_site_profile_selectors_are_tried_before_semantic_rules() -> None:
@@ -48,7 +48,7 @@ def test_timestamp_and_category_come_from_the_article_not_the_sidebar() -> None:
         f"<a href='/kategori/sosial'>Sosial</a></div>{BODY}</div>"
         f"<div class='bawah'><ul>{sidebar}</ul></div></body></html>"
     )
-    item = ArticlePage(URL, html).to_item()
+    item = ArticlePage(URL, html).to_item().to_dict()
     assert item["published_at"] == "2022-06-21T22:03:32+08:00"
     assert item["category"] == "Sosial"
     assert item["title"] == "Judul Berita"
@@ -59,7 +59,7 @@ def test_impossible_timestamp_keeps_raw_and_warns() -> None:
     html = f"<html><body><h1>Judul</h1><p>31 Februari 2022 Jam 10:00:00</p>{BODY}</body></html>"
     page = ArticlePage(URL, html)
     assert page.published_raw == "31 Februari 2022 Jam 10:00:00"
-    assert page.to_item()["published_at"] is None
+    assert page.to_item().published_at is None
     assert any("not a valid time" in w for w in page.warnings())
 
 
@@ -67,7 +67,7 @@ def test_impossible_timestamp_keeps_raw_and_warns() -> None:
     "html", ["", "<html></html>", "<p>", "\x00\x01", "<html><body>" + "<div>" * 500 + "x</body>"]
 )
 def test_degenerate_pages_give_empty_records_not_errors(html: str) -> None:
-    item = ArticlePage(URL, html or " ").to_item()
+    item = ArticlePage(URL, html or " ").to_item().to_dict()
     assert item["url"] == URL
     assert ListingPage(URL, html or " ").to_item()["entries"] == []
 
@@ -75,7 +75,7 @@ def test_degenerate_pages_give_empty_records_not_errors(html: str) -> None:
 @settings(max_examples=60, deadline=None)
 @given(st.text(max_size=300))
 def test_any_text_extracts_without_raising(text: str) -> None:
-    ArticlePage(URL, f"<html><body><h1>{text}</h1><p>{text}</p></body></html>").to_item()
+    ArticlePage(URL, f"<html><body><h1>{text}</h1><p>{text}</p></body></html>").to_item().to_dict()
 
 
 def test_category_urls_are_first_pages_only() -> None:

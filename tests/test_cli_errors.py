@@ -335,7 +335,7 @@ def with_captures(db: Path, warc_files: list[str]) -> None:
         for i, name in enumerate(warc_files):
             record = article(f"berita-{i}", body_text=f"Isi berita {i}.")
             capture = {
-                "url": record["url"],
+                "url": record.url,
                 "fetched_at": FETCHED_AT,
                 "status": 200,
                 "content_type": "text/html",

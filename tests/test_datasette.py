@@ -29,7 +29,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
-from humas_crawler.archive.record import RECORD_FIELDS
+from humas_crawler.archive.record import RECORD_FIELDS, ArticleRecord
 from humas_crawler.archive.store import TABLES, Store
 from humas_crawler.cli import browse as browse_module
 from humas_crawler.cli.browse import (
@@ -69,7 +69,7 @@ CHROMIUM_FLAGS = (
 )
 
 
-def article(slug: str, title: str, body: str, published_at: str, category: str) -> dict[str, Any]:
+def article(slug: str, title: str, body: str, published_at: str, category: str) -> ArticleRecord:
     record: dict[str, Any] = dict.fromkeys(RECORD_FIELDS)
     record.update(
         url=f"https://www.kaltimprov.go.id/berita/{slug}",
@@ -87,7 +87,7 @@ def article(slug: str, title: str, body: str, published_at: str, category: str) 
         body_text=body,
         image_urls=[],
     )
-    return record
+    return ArticleRecord.from_dict(record)
 
 
 ARTICLES = (
@@ -395,7 +395,7 @@ def test_datasette_sees_what_a_crawl_commits_while_it_serves(server: str, archiv
             _, rows = _get(f"{server}/{ARCHIVE_NAME}/search.json?q=lahir&_shape=array")
             assert [row["title"] for row in rows] == ["Pesut Baru Lahir"]
         finally:
-            found = store.get_article(record["url"])
+            found = store.get_article(record.url)
             store.db.execute("delete from article_revisions where article_id = ?", [found["id"]])
             store.db.execute("delete from articles where id = ?", [found["id"]])
 

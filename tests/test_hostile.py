@@ -236,7 +236,7 @@ def url_of(slug: str, base: str = SITE) -> str:
 
 def extract(slug: str) -> dict[str, Any]:
     html = PAGES[slug][1]
-    return ArticlePage(url_of(slug), html).to_item()
+    return ArticlePage(url_of(slug), html).to_item().to_dict()
 
 
 # --- extraction -------------------------------------------------------------------------------
@@ -266,7 +266,7 @@ def test_entities_are_decoded_once_and_every_character_is_kept() -> None:
 @pytest.mark.parametrize("title", [*FORMULA_TITLES, "\u200fمرحبا\u200f Ramadhan di \u202eKaltim"])
 def test_titles_are_taken_as_written(title) -> None:
     html = hostile_page(title, [ESCAPED_SCRIPT[0], "Paragraf kedua."])
-    record = ArticlePage(url_of("judul"), html).to_item()
+    record = ArticlePage(url_of("judul"), html).to_item().to_dict()
     assert record["title"] == title
     assert record["published_at"] == "2025-12-30T14:20:00+08:00"
     assert record["category"] == "Pemerintahan"
@@ -302,7 +302,7 @@ def test_deep_nesting_is_read_whole(depth, where, given) -> None:
         )
         tail = ["Paragraf kedua."]
     source = {"text": html, "bytes": html.encode("utf-8"), "selector": Selector(text=html)}
-    record = ArticlePage(url_of("berita-sarang"), source[given]).to_item()
+    record = ArticlePage(url_of("berita-sarang"), source[given]).to_item().to_dict()
     assert record["title"] == "Berita Sarang"
     assert record["published_raw"] == "Selasa, 30 Desember 2025 | 14:20 WITA"
     assert record["category"] == "Pemerintahan"
@@ -318,7 +318,7 @@ def test_nesting_of_mixed_tags_past_512_levels_is_flattened_text_and_all() -> No
         ["Samarinda — Paragraf pembuka berita tabel.", "Paragraf kedua."],
         before_article="<table><tr><td><div>" * 1500,
     )
-    record = ArticlePage(url_of("berita-tabel"), html).to_item()
+    record = ArticlePage(url_of("berita-tabel"), html).to_item().to_dict()
     assert record["title"] == "Berita Tabel"
     assert record["published_raw"] == "Selasa, 30 Desember 2025 | 14:20 WITA"
     body = record["body_text"]
@@ -353,9 +353,9 @@ def test_flatten(html, flat) -> None:
 def test_the_crawls_extraction_reads_deep_pages_too() -> None:
     html = PAGES["sarang-lima-ribu"][1]
     page = extract_article(url_of("sarang-lima-ribu"), html, DEFAULT_BASE_URL, NOW)
-    assert page["record"] == extract("sarang-lima-ribu")
-    assert "Paragraf terdalam di ujung sarang." in page["record"]["body_text"]
-    assert "Paragraf sesudah sarang tetap milik berita." in page["record"]["body_text"]
+    assert page["record"].to_dict() == extract("sarang-lima-ribu")
+    assert "Paragraf terdalam di ujung sarang." in page["record"].body_text
+    assert "Paragraf sesudah sarang tetap milik berita." in page["record"].body_text
 
 
 def test_links_after_deep_nesting_are_still_discovered() -> None:
@@ -386,7 +386,7 @@ def test_a_paragraph_built_to_backtrack_is_read_in_linear_time(paragraph) -> Non
     html = hostile_page("Berita Jebakan", ["Samarinda — Pembuka.", paragraph])
     html = html.replace("<p>(*/IST)</p>", "")  # the trap is the last paragraph, as a signature
     started = time.perf_counter()
-    record = ArticlePage(url_of("jebakan"), html).to_item()
+    record = ArticlePage(url_of("jebakan"), html).to_item().to_dict()
     assert time.perf_counter() - started < 5
     assert record["body_text"].split("\n\n")[-1] == " ".join(paragraph.split())
 
@@ -453,9 +453,9 @@ def test_the_archive_holds_exactly_what_extraction_gave(hostile_archive) -> None
                 expected["body_text"],
             )
         for record in TRIGGER_RECORDS:
-            stored = store.get_article(record["url"])
+            stored = store.get_article(record.url)
             for name in ("title", "body_text", "dateline", "photo_caption", "author_codes"):
-                assert stored[name] == record[name]
+                assert stored[name] == getattr(record, name)
 
 
 @pytest.mark.parametrize(
@@ -674,7 +674,7 @@ def test_a_crawl_archives_hostile_pages_and_every_command_reads_them(tmp_path) -
     db = tmp_path / "humas.sqlite"
     with Store.open(db, readonly=True) as store:
         for path, html in faults.pages.items():
-            expected = extract_article(f"{base_url}{path}", html, base_url, NOW)["record"]
+            expected = extract_article(f"{base_url}{path}", html, base_url, NOW)["record"].to_dict()
             stored = store.get_article(expected["url"])
             for name in ("title", "body_text", "published_at", "category", "author_codes"):
                 assert stored[name] == expected[name], (path, name)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from humas_crawler.archive.record import ArticleRecord
 from humas_crawler.crawl.monitor import Coverage, evaluate
 
-FULL = {"title": "t", "published_at": "p", "category": "c", "body_text": "b"}
+FULL = ArticleRecord(title="t", published_at="p", category="c", body_text="b")
 
 
 def coverage(n_full: int, n_partial: int = 0, missing: str = "category") -> Coverage:
@@ -12,7 +13,7 @@ def coverage(n_full: int, n_partial: int = 0, missing: str = "category") -> Cove
     for _ in range(n_full):
         cov.add(FULL)
     for _ in range(n_partial):
-        cov.add({k: v for k, v in FULL.items() if k != missing})
+        cov.add(FULL.replace(**{missing: None}))
     return cov
 
 

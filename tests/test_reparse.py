@@ -18,7 +18,7 @@ import pytest
 from click.testing import CliRunner, Result
 
 from humas_crawler.archive.lock import CrawlLock
-from humas_crawler.archive.record import content_hash
+from humas_crawler.archive.record import ArticleRecord, content_hash
 from humas_crawler.cli.reparse import reparse
 from humas_crawler.crawl import reparse as reparse_module
 from humas_crawler.crawl.reparse import BodyError, decode_body
@@ -552,21 +552,21 @@ def test_fields_outside_the_content_hash_are_refreshed_without_a_revision(tmp_pa
 
     path = tmp_path / "a.sqlite"
     with Store.open(path) as store:
-        record = {
-            "url": "https://www.kaltimprov.go.id/berita/x",
-            "title": "Judul",
-            "body_text": "Isi.",
-            "published_raw": "21 Juni 2022 Jam 22:03:32",
-            "category_raw": "Sosial",
-            "category": "Sosial",
-            "content_hash": "sha256:x",
-        }
+        record = ArticleRecord(
+            url="https://www.kaltimprov.go.id/berita/x",
+            title="Judul",
+            body_text="Isi.",
+            published_raw="21 Juni 2022 Jam 22:03:32",
+            category_raw="Sosial",
+            category="Sosial",
+            content_hash="sha256:x",
+        )
         store.save_article(record, capture=None, run_id=None, fetched_at="2026-11-27T20:00:00Z")
-        before = store.get_article(record["url"])
-        assert store.refresh_article({**record, "category": "Sosial Baru", "dateline": "Samarinda"})
-        after = store.get_article(record["url"])
+        before = store.get_article(record.url)
+        assert store.refresh_article(record.replace(category="Sosial Baru", dateline="Samarinda"))
+        after = store.get_article(record.url)
         assert (after["category"], after["dateline"]) == ("Sosial Baru", "Samarinda")
         assert after["revision"] == before["revision"] == 1
         assert after["last_fetched_at"] == before["last_fetched_at"]
         assert len(store.revisions(after["id"])) == 1
-        assert not store.refresh_article({**record, "content_hash": "sha256:other"})
+        assert not store.refresh_article(record.replace(content_hash="sha256:other"))

@@ -272,7 +272,7 @@ def test_garbled_pages_are_broken_but_keep_the_article(serve) -> None:
         # A forgiving parser still reads the whole article out of it.
         item = ArticlePage(server.base_url + path, got.body.decode("utf-8", "replace"), site=web)
         expected = truth[server.base_url + path]
-        assert {field: item.to_item()[field] for field in expected} == expected
+        assert {field: item.to_item().to_dict()[field] for field in expected} == expected
 
 
 # ----- determinism, the ledger -----------------------------------------------------------------

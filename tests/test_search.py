@@ -270,7 +270,7 @@ def test_ranking_shortcuts_agree_with_the_plain_join(tmp_path: Path) -> None:
                 body_text=body,
             )
         )
-    records += [article("dup", title=records[0]["title"], body_text=records[0]["body_text"])]
+    records += [article("dup", title=records[0].title, body_text=records[0].body_text)]
     db = build(tmp_path / "rank.sqlite", records)
     filters = [
         ArticleFilter(),

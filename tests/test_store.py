@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 
 from humas_crawler.archive import store as store_module
-from humas_crawler.archive.record import content_hash
+from humas_crawler.archive.record import ArticleRecord, content_hash
 from humas_crawler.archive.store import SCHEMA_VERSION, Store, StoreError
 from humas_crawler.normalize.categories import CategoryEntry, Taxonomy
 
@@ -115,7 +115,7 @@ def article(url: str = "https://www.kaltimprov.go.id/berita/banjir", **changes: 
     record["content_hash"] = content_hash(
         record["title"], record["body_text"], record["published_raw"], record["category_raw"]
     )
-    return record
+    return ArticleRecord.from_dict(record)
 
 
 def capture(url: str = "https://www.kaltimprov.go.id/berita/banjir", **changes: Any) -> dict:
@@ -256,7 +256,7 @@ def test_readonly_reads_and_refuses_writes(db_path: Path) -> None:
         store.save_article(article(), capture=None, run_id=None, fetched_at=T1)
     with Store.open(db_path, readonly=True) as readonly:
         assert readonly.counts()["articles"] == 1
-        assert readonly.known_articles() == {article()["url"]: "2022-06-21"}
+        assert readonly.known_articles() == {article().url: "2022-06-21"}
         with pytest.raises(StoreError, match="read-only"):
             readonly.quarantine("https://x", "test", None, None)
 
@@ -291,15 +291,13 @@ def test_integrity_check_and_counts(store: Store) -> None:
 
 def test_new_article(store: Store) -> None:
     run_id = store.start_run("full", "https://www.kaltimprov.go.id")
-    result = store.save_article(
-        {**article(), "not_a_column": "ignored"}, capture=capture(), run_id=run_id, fetched_at=T1
-    )
+    result = store.save_article(article(), capture=capture(), run_id=run_id, fetched_at=T1)
     assert (result.outcome, result.revision, result.duplicate_of) == ("new", 1, None)
-    row = store.get_article(article()["url"])
+    row = store.get_article(article().url)
     assert row["id"] == result.article_id
-    assert row["image_urls"] == article()["image_urls"]
+    assert row["image_urls"] == article().image_urls
     raw_images = store.db.execute("select image_urls from articles").fetchone()[0]
-    assert json.loads(raw_images) == article()["image_urls"]
+    assert json.loads(raw_images) == article().image_urls
     assert row["category_known"] == 1
     assert (row["first_seen_at"], row["last_fetched_at"], row["last_changed_at"]) == (T1, T1, T1)
     assert (row["revision"], row["capture_id"]) == (1, result.capture_id)
@@ -310,7 +308,7 @@ def test_new_article(store: Store) -> None:
     [revision] = store.revisions(result.article_id)
     assert revision["revision"] == 1
     assert revision["capture_id"] == result.capture_id
-    assert revision["content_hash"] == article()["content_hash"]
+    assert revision["content_hash"] == article().content_hash
     assert revision["published_raw"] == "21 Juni 2022 Jam 22:03:32"
 
 
@@ -320,13 +318,13 @@ def test_unchanged_article_only_moves_fetch_time_and_capture(store: Store) -> No
     assert second.outcome == "unchanged"
     assert (second.article_id, second.revision) == (first.article_id, 1)
     assert second.capture_id != first.capture_id
-    row = store.get_article(article()["url"])
+    row = store.get_article(article().url)
     assert (row["first_seen_at"], row["last_fetched_at"], row["last_changed_at"]) == (T1, T2, T1)
     assert row["capture_id"] == second.capture_id
     assert len(store.revisions(first.article_id)) == 1
     # A re-parse without a new capture keeps pointing at the last capture.
     third = store.save_article(article(), capture=None, run_id=None, fetched_at=T3)
-    assert store.get_article(article()["url"])["capture_id"] == second.capture_id
+    assert store.get_article(article().url)["capture_id"] == second.capture_id
     assert third.capture_id is None
 
 
@@ -335,9 +333,9 @@ def test_changed_article_gets_a_new_revision(store: Store) -> None:
     edited = article(title="Banjir Surut di Samarinda", body_text="Air sudah surut.")
     second = store.save_article(edited, capture=capture(), run_id=None, fetched_at=T2)
     assert (second.outcome, second.revision, second.article_id) == ("changed", 2, first.article_id)
-    row = store.get_article(article()["url"])
+    row = store.get_article(article().url)
     assert row["title"] == "Banjir Surut di Samarinda"
-    assert row["content_hash"] == edited["content_hash"]
+    assert row["content_hash"] == edited.content_hash
     assert (row["first_seen_at"], row["last_fetched_at"], row["last_changed_at"]) == (T1, T2, T2)
     assert row["revision"] == 2
     revisions = store.revisions(first.article_id)
@@ -352,9 +350,9 @@ def test_changed_article_gets_a_new_revision(store: Store) -> None:
 
 def test_missing_content_hash_is_computed(store: Store) -> None:
     record = article()
-    expected = record.pop("content_hash")
-    store.save_article(record, capture=None, run_id=None, fetched_at=T1)
-    assert store.get_article(record["url"])["content_hash"] == expected
+    expected = record.content_hash
+    store.save_article(record.replace(content_hash=None), capture=None, run_id=None, fetched_at=T1)
+    assert store.get_article(record.url)["content_hash"] == expected
 
 
 def test_identical_content_under_another_url_is_a_duplicate(store: Store) -> None:
@@ -365,7 +363,7 @@ def test_identical_content_under_another_url_is_a_duplicate(store: Store) -> Non
     assert copy.duplicate_of == original.article_id
     assert third.duplicate_of == original.article_id  # the original, never a duplicate
     assert store.get_article(other_url)["duplicate_of"] == original.article_id
-    assert store.get_article(article()["url"])["duplicate_of"] is None
+    assert store.get_article(article().url)["duplicate_of"] is None
 
 
 def test_duplicates_follow_when_the_original_changes(store: Store) -> None:
@@ -375,7 +373,7 @@ def test_duplicates_follow_when_the_original_changes(store: Store) -> None:
     b = store.save_article(article(url_b), capture=None, run_id=None, fetched_at=T1)
     store.save_article(article(url_c), capture=None, run_id=None, fetched_at=T1)
     store.save_article(article(body_text="Diralat."), capture=None, run_id=None, fetched_at=T2)
-    assert store.get_article(article()["url"])["duplicate_of"] is None
+    assert store.get_article(article().url)["duplicate_of"] is None
     assert store.get_article(url_b)["duplicate_of"] is None
     assert store.get_article(url_c)["duplicate_of"] == b.article_id
     # An article edited into another one's content becomes its duplicate.
@@ -387,7 +385,7 @@ def test_duplicates_follow_when_the_original_changes(store: Store) -> None:
 
 
 def test_fts_follows_inserts_and_edits(store: Store) -> None:
-    url = article()["url"]
+    url = article().url
     store.save_article(article(), capture=None, run_id=None, fetched_at=T1)
     assert [row["url"] for row in store.search("banjir")] == [url]  # from the title
     assert [row["url"] for row in store.search("mengungsi")] == [url]  # from the body
@@ -449,7 +447,7 @@ def test_save_is_atomic(store: Store, monkeypatch) -> None:
     monkeypatch.setattr(Store, "_insert_revision", broken)
     with pytest.raises(RuntimeError):
         store.save_article(article(title="Lain"), capture=capture(), run_id=None, fetched_at=T2)
-    row = store.get_article(article()["url"])
+    row = store.get_article(article().url)
     assert (row["title"], row["revision"], row["last_fetched_at"]) == (
         "Banjir Rendam Samarinda",
         1,
@@ -461,7 +459,7 @@ def test_save_is_atomic(store: Store, monkeypatch) -> None:
 
 def test_record_without_url_is_refused(store: Store) -> None:
     with pytest.raises(ValueError, match="url"):
-        store.save_article({**article(), "url": None}, capture=None, run_id=None, fetched_at=T1)
+        store.save_article(article().replace(url=None), capture=None, run_id=None, fetched_at=T1)
 
 
 def test_known_articles(store: Store) -> None:
@@ -469,7 +467,7 @@ def test_known_articles(store: Store) -> None:
     undated = article("https://www.kaltimprov.go.id/berita/x", published_date=None)
     store.save_article(undated, capture=None, run_id=None, fetched_at=T1)
     assert store.known_articles() == {
-        article()["url"]: "2022-06-21",
+        article().url: "2022-06-21",
         "https://www.kaltimprov.go.id/berita/x": None,
     }
 
@@ -547,7 +545,7 @@ def test_quarantine(store: Store) -> None:
     run_id = store.start_run("full", "https://www.kaltimprov.go.id")
     capture_id = store.record_capture(capture(fetched_at=T1), run_id)
     row_id = store.quarantine(
-        article()["url"], "timestamp", "31 Februari 2022 Jam 10:00:00", run_id, capture_id
+        article().url, "timestamp", "31 Februari 2022 Jam 10:00:00", run_id, capture_id
     )
     row = store.db["quarantine"].get(row_id)
     assert (row["reason"], row["run_id"], row["capture_id"]) == ("timestamp", run_id, capture_id)

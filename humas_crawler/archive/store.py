@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Literal, ParamSpec, TypeVar
 
 from sqlite_utils import Database
 
-from humas_crawler.archive.record import RECORD_FIELDS, content_hash
+from humas_crawler.archive.record import RECORD_FIELDS, ArticleRecord, content_hash
 
 if TYPE_CHECKING:
     from humas_crawler.normalize.categories import Taxonomy
@@ -490,7 +490,7 @@ class Store:
     # --- articles ---------------------------------------------------------------------------
 
     @_user_errors
-    def refresh_article(self, record: dict[str, Any]) -> bool:
+    def refresh_article(self, record: ArticleRecord) -> bool:
         """Rewrite the derived columns of an archived version (same content hash): what today's
         extractor and normalizers read from it (published_at, category, dateline, ...).
 
@@ -503,14 +503,14 @@ class Store:
         with self._write():
             cursor = self.db.conn.execute(
                 f"update articles set {assignments} where url = ? and content_hash = ?",
-                [content[c] for c in columns] + [record["url"], content["content_hash"]],
+                [content[c] for c in columns] + [record.url, content["content_hash"]],
             )
             return cursor.rowcount == 1
 
     @_user_errors
     def save_article(
         self,
-        record: dict[str, Any],
+        record: ArticleRecord,
         *,
         capture: dict[str, Any] | None,
         run_id: int | None,
@@ -522,7 +522,7 @@ class Store:
         `capture` (the response's row for `captures`) is inserted in the same transaction;
         or pass the `capture_id` of a capture already stored (re-parsing an archived one).
         """
-        url = record.get("url")
+        url = record.url
         if not url:
             raise ValueError("an article record needs a url")
         content = _content_row(record)
@@ -1215,8 +1215,9 @@ def _json(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def _content_row(record: dict[str, Any]) -> dict[str, Any]:
-    """The record's values for the articles' content columns; other keys are ignored."""
+def _content_row(article: ArticleRecord) -> dict[str, Any]:
+    """The record's values for the articles' content columns."""
+    record = article.to_dict()
     row = {column: record[column] for column in _CONTENT_COLUMNS if column in record}
     if isinstance(row.get("image_urls"), (list, tuple)):
         row["image_urls"] = _json(list(row["image_urls"]))

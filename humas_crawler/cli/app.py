@@ -119,7 +119,7 @@ def inspect(
         kind = guess_kind(page.url, site)
     if kind == "article":
         article = ArticlePage(page.url, page.text, site=site, now=pinned_now)
-        record = article.to_item()
+        record = article.to_item().to_dict()
         warnings = article.warnings()
     else:
         record = extract("listing", page.url, page.text, site=site)

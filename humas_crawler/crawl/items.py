@@ -5,12 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
+from humas_crawler.archive.record import ArticleRecord
+
 
 @dataclass
 class ArticleItem:
     """One extracted article, with the capture of the response it came from."""
 
-    record: dict[str, Any]
+    record: ArticleRecord
     fetched_at: str  # UTC ISO 8601
     capture: dict[str, Any] | None = None
     warnings: list[str] = field(default_factory=list)

@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
+
+    from humas_crawler.archive.record import ArticleRecord
 
 MONITORED_FIELDS = ("title", "published_at", "category", "body_text")
 # Defaults of the HUMAS_MIN_COVERAGE_<FIELD> settings (share of extracted articles that must have
@@ -39,12 +41,15 @@ class Coverage:
             crawler._humas_coverage = coverage  # type: ignore[attr-defined]
         return coverage
 
-    def add(self, record: dict[str, Any]) -> None:
+    def add(self, record: ArticleRecord | None) -> None:
+        """Count one article page: its record, or None when it yielded no article."""
         self.articles += 1
-        if record.get("title") or record.get("body_text"):
+        if record is None:
+            return
+        if record.title or record.body_text:
             self.extracted += 1
         for name in MONITORED_FIELDS:
-            if record.get(name):
+            if getattr(record, name):
                 self.present[name] += 1
 
     def ratio(self, name: str) -> float:

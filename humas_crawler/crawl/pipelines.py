@@ -51,7 +51,7 @@ class ArchivePipeline:
         except Exception as exc:  # one bad item must never stop a long crawl: quarantine it
             if not isinstance(item, ArticleItem):
                 raise
-            url = item.record.get("url") or "?"
+            url = item.record.url or "?"
             logger.exception("could not store the article %s", url)
             self._archive(
                 QuarantineItem(url, "store-error", f"{type(exc).__name__}: {exc}", item.capture)
@@ -75,15 +75,16 @@ class ArchivePipeline:
             if item.timestamp_error:
                 # An impossible timestamp is quarantined, the article still kept (docs/schema.md).
                 store.quarantine(
-                    item.record["url"],
+                    item.record.url,
                     "bad-timestamp",
-                    f"{item.record.get('published_raw')!r}: {item.timestamp_error}",
+                    f"{item.record.published_raw!r}: {item.timestamp_error}",
                     run_id,
                     result.capture_id,
                 )
                 stats.inc_value("humas/quarantined")
-            if item.record.get("category") and not item.record.get("category_known"):
-                store.note_category(item.record["category"], item.record["category_slug"], False)
+            record = item.record
+            if record.category and record.category_slug and not record.category_known:
+                store.note_category(record.category, record.category_slug, False)
                 stats.inc_value("humas/category_unknown")
         elif isinstance(item, QuarantineItem):
             capture_id = store.record_capture(item.capture, run_id) if item.capture else None
@@ -110,5 +111,5 @@ class CoveragePipeline:
         if isinstance(item, ArticleItem):
             self.coverage.add(item.record)
         elif isinstance(item, QuarantineItem) and item.reason in EXTRACTION_FAILURES:
-            self.coverage.add({})
+            self.coverage.add(None)
         return item

@@ -17,7 +17,7 @@ import signal
 import sys
 import zlib
 from collections import Counter, deque
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from concurrent.futures import Executor, Future, ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
@@ -25,7 +25,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Any, Literal
 
-from humas_crawler.archive.record import RECORD_FIELDS
+from humas_crawler.archive.record import RECORD_FIELDS, ArticleRecord
 from humas_crawler.archive.store import SaveResult, Store
 from humas_crawler.archive.warc import WarcError, read_response
 from humas_crawler.extract.decode import MAX_BYTES, decode_html
@@ -73,7 +73,7 @@ class Result:
     """What became of one job."""
 
     kind: Kind
-    record: dict[str, Any] | None = None
+    record: ArticleRecord | None = None
     fingerprint: str | None = None
     timestamp_error: str | None = None
     detail: str | None = None
@@ -108,12 +108,12 @@ def _reparse_one(warc_dir: str, base_url: str, job: Job) -> Result:
         logger.debug("extraction failed on %s", job.url, exc_info=True)
         return Result("error", detail=f"{type(exc).__name__}: {exc}")
     record = page["record"]
-    if not record.get("title") and not record.get("body_text"):
+    if not record.title and not record.body_text:
         return Result("empty", detail="; ".join(page["warnings"]))
     return Result(
         "article",
         record=record,
-        fingerprint=fingerprint(record),
+        fingerprint=fingerprint(record.to_dict()),
         timestamp_error=page["timestamp_error"],
     )
 
@@ -195,8 +195,9 @@ def _is_html(content_type: str | None) -> bool:
     return mime.startswith("text/") or "html" in mime or "xml" in mime
 
 
-def fingerprint(record: dict[str, Any]) -> str:
-    """Digest of every record field as the archive stores it (bools as 0/1, lists as lists)."""
+def fingerprint(record: Mapping[str, Any]) -> str:
+    """Digest of every record field as the archive stores it (bools as 0/1, lists as lists):
+    of a record's `to_dict()` or of an `articles` row."""
     values = [_plain(record.get(name)) for name in RECORD_FIELDS]
     payload = json.dumps(values, ensure_ascii=False, separators=(",", ":"))
     return hashlib.blake2b(payload.encode("utf-8"), digest_size=16).hexdigest()
@@ -368,7 +369,7 @@ class Reparse:
             return
         assert result.record is not None
         record = result.record
-        if stored is not None and stored.content_hash == record["content_hash"]:
+        if stored is not None and stored.content_hash == record.content_hash:
             counts.unchanged += 1
             # Same version, but fields outside the content hash (published_at, category,
             # dateline, ...) may read differently today: rewrite them, no new revision.
@@ -391,15 +392,15 @@ class Reparse:
             counts.unchanged += 1
         if result.timestamp_error:
             self.store.quarantine(
-                record["url"],
+                record.url,
                 "bad-timestamp",
-                f"{record.get('published_raw')!r}: {result.timestamp_error}",
+                f"{record.published_raw!r}: {result.timestamp_error}",
                 None,
                 saved.capture_id,
             )
             counts.bad_timestamps += 1
-        if record.get("category") and not record.get("category_known"):
-            self.store.note_category(record["category"], record["category_slug"], False)
+        if record.category and record.category_slug and not record.category_known:
+            self.store.note_category(record.category, record.category_slug, False)
 
     def _version_from_warc(self, stored: Stored) -> bool:
         """Whether the article's current version was read from a capture (crawls with WARC
@@ -407,7 +408,7 @@ class Reparse:
         revisions = self.store.revisions(stored.id)
         return not revisions or revisions[-1]["capture_id"] is not None
 
-    def _save(self, record: dict[str, Any], job: Job, stored: Stored | None) -> SaveResult:
+    def _save(self, record: ArticleRecord, job: Job, stored: Stored | None) -> SaveResult:
         # The capture's own time, or the article's last_fetched_at when that is later (the
         # crawl stamps an article a moment after its response, or a fetch without a capture
         # came later): last_fetched_at never moves back, and only a real fetch moves it on.

@@ -236,13 +236,13 @@ class KaltimprovSpider(Spider):
             yield QuarantineItem(url, "extraction-error", f"{type(exc).__name__}: {exc}", capture)
             return
         record = page["record"]
-        if not record["title"] and not record["body_text"]:
+        if not record.title and not record.body_text:
             # Nothing of an article came out: the page is kept (capture) and quarantined, so a
             # changed template shows up as a reason, not as an empty article row.
             yield QuarantineItem(url, "empty-extraction", "; ".join(page["warnings"]), capture)
             return
         yield ArticleItem(
-            record=page["record"],
+            record=record,
             fetched_at=utc_timestamp(fetched),
             capture=capture,
             warnings=page["warnings"],

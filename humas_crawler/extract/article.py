@@ -9,7 +9,6 @@ import unicodedata
 from dataclasses import dataclass
 from datetime import datetime
 from functools import cached_property
-from typing import Any
 from urllib.parse import urljoin
 
 from lxml import etree
@@ -17,7 +16,7 @@ from lxml.html import HtmlElement
 from parsel import Selector
 from w3lib.url import safe_url_string
 
-from humas_crawler.archive.record import REQUIRED_FIELDS, content_hash
+from humas_crawler.archive.record import REQUIRED_FIELDS, ArticleRecord, content_hash
 from humas_crawler.extract import deep, dom
 from humas_crawler.extract.profile import KALTIM, SiteProfile
 from humas_crawler.normalize import (
@@ -739,47 +738,44 @@ class ArticlePage:
 
     # ----- output -----------------------------------------------------------------------------
 
-    def to_item(self) -> dict[str, Any]:
+    def to_item(self) -> ArticleRecord:
         """The record: the `articles` columns this page fills (see docs/extraction.md)."""
         stamp = self.timestamp
         category = self.category
         body = self.body
         body_text = body.text or None
-        item = {
-            "url": self.canonical_url,
-            "slug": self.slug,
-            "title": self.title,
-            "published_at": stamp.iso,
-            "published_date": stamp.iso[:10] if stamp.iso else None,
-            "published_precision": stamp.precision,
-            "published_raw": self.published_raw,
-            "category": category.label,
-            "category_slug": category.slug,
-            "category_raw": self.category_raw,
-            "category_known": category.known,
-            "dateline": body.dateline,
-            "body_text": body_text,
-            "photo_caption": body.photo_caption,
-            "author_codes": body.author_codes,
-            "image_urls": self.image_urls,
-            "canonical_link": self.canonical_link,
-            "content_hash": content_hash(
-                self.title, body_text, self.published_raw, self.category_raw
-            ),
-        }
-        return item
+        return ArticleRecord(
+            url=self.canonical_url,
+            slug=self.slug,
+            title=self.title,
+            published_at=stamp.iso,
+            published_date=stamp.iso[:10] if stamp.iso else None,
+            published_precision=stamp.precision,
+            published_raw=self.published_raw,
+            category=category.label,
+            category_slug=category.slug,
+            category_raw=self.category_raw,
+            category_known=category.known,
+            dateline=body.dateline,
+            body_text=body_text,
+            photo_caption=body.photo_caption,
+            author_codes=body.author_codes,
+            image_urls=self.image_urls,
+            canonical_link=self.canonical_link,
+            content_hash=content_hash(self.title, body_text, self.published_raw, self.category_raw),
+        )
 
     def warnings(self) -> list[str]:
         """One message per field the page did not yield (or yielded unusable)."""
         item = self.to_item()
-        messages = [f"no {name} found" for name in REQUIRED_FIELDS if not item.get(name)]
+        messages = [f"no {name} found" for name in REQUIRED_FIELDS if not getattr(item, name)]
         if self.published_raw and not self.timestamp.iso:
             messages.append(
                 f"published_raw {self.published_raw!r} is not a valid time: {self.timestamp.error}"
             )
         if self.category_raw and not self.category.known:
             messages.append(f"category {self.category_raw!r} is not in the taxonomy")
-        if not item["slug"]:
+        if not item.slug:
             messages.append(f"{self.url} is not an article URL of the site")
         return messages
 

@@ -51,7 +51,7 @@ def extract(
 ) -> dict[str, Any]:
     """The record a page of ``kind`` yields."""
     if kind == "article":
-        return ArticlePage(url, html, now=now, site=site).to_item()
+        return ArticlePage(url, html, now=now, site=site).to_item().to_dict()
     if kind == "listing":
         return ListingPage(url, html, site=site).to_item()
     raise ValueError(f"unknown page kind {kind!r}; expected one of {', '.join(KINDS)}")
