@@ -34,7 +34,7 @@ from email.message import Message
 from typing import Any
 
 from humas_crawler.extract.article import ArticlePage
-from humas_crawler.extract.workers import extract_article
+from humas_crawler.extract.jobs import extract_article
 from humas_crawler.normalize import Site
 from humas_crawler.replica.model import ReplicaSite
 from humas_crawler.replica.server import ReplicaServer, Request
@@ -108,7 +108,7 @@ def main() -> int:
     def record(page: Page) -> dict[str, Any]:
         return ArticlePage(page.url, page.html, site=site, now=now).to_item().to_dict()
 
-    def crawl(page: Page) -> dict[str, Any]:
+    def crawl(page: Page) -> Any:
         return extract_article(page.url, page.html, base, now_iso)
 
     def peer(page: Page) -> Any:
@@ -118,7 +118,7 @@ def main() -> int:
     for name, function in (("record", record), ("crawl", crawl), ("trafilatura", peer)):
         results[name] = per_page_ms(function, pages, args.rounds)
 
-    ours = [crawl(page)["record"] for page in pages]
+    ours = [crawl(page).record for page in pages]
     theirs = [peer(page) for page in pages]
     ours_title = sum(_same(r.title, p.title) for r, p in zip(ours, pages, strict=True))
     ours_date = sum(r.published_date == p.date for r, p in zip(ours, pages, strict=True))

@@ -10,7 +10,7 @@ from typing import Any
 from humas_crawler.archive.record import RECORD_FIELDS, ArticleRecord, content_hash
 from humas_crawler.archive.store import Store, utc_timestamp
 from humas_crawler.archive.warc import WarcWriter
-from humas_crawler.extract.workers import extract_article
+from humas_crawler.extract.jobs import extract_article
 from humas_crawler.normalize import DEFAULT_BASE_URL, Taxonomy, normalize_category
 
 FETCHED_AT = "2026-11-27T20:00:00Z"
@@ -93,7 +93,7 @@ def build_from_pages(
                 "warc_length": location.warc_length,
                 "warc_record_id": location.record_id,
             }
-            record = extract_article(url, html, base_url, fetched_at.isoformat())["record"]
+            record = extract_article(url, html, base_url, fetched_at.isoformat()).record
             store.save_article(record, capture=capture, run_id=run_id, fetched_at=FETCHED_AT)
             records.append(record)
         store.finish_run(run_id, status="ok", counts={"requests": len(pages)}, stats={})

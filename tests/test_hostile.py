@@ -36,8 +36,8 @@ from humas_crawler.archive.store import ArticleFilter, Store
 from humas_crawler.cli import csvsafe, main
 from humas_crawler.extract.article import ArticlePage
 from humas_crawler.extract.deep import flatten
+from humas_crawler.extract.jobs import extract_article
 from humas_crawler.extract.listing import ListingPage
-from humas_crawler.extract.workers import extract_article
 from humas_crawler.normalize import DEFAULT_BASE_URL
 from humas_crawler.replica.model import ReplicaSite
 from humas_crawler.replica.server import Faults, ReplicaServer, Request, Response
@@ -353,9 +353,9 @@ def test_flatten(html, flat) -> None:
 def test_the_crawls_extraction_reads_deep_pages_too() -> None:
     html = PAGES["sarang-lima-ribu"][1]
     page = extract_article(url_of("sarang-lima-ribu"), html, DEFAULT_BASE_URL, NOW)
-    assert page["record"].to_dict() == extract("sarang-lima-ribu")
-    assert "Paragraf terdalam di ujung sarang." in page["record"].body_text
-    assert "Paragraf sesudah sarang tetap milik berita." in page["record"].body_text
+    assert page.record.to_dict() == extract("sarang-lima-ribu")
+    assert "Paragraf terdalam di ujung sarang." in page.record.body_text
+    assert "Paragraf sesudah sarang tetap milik berita." in page.record.body_text
 
 
 def test_links_after_deep_nesting_are_still_discovered() -> None:
@@ -369,7 +369,7 @@ def test_links_after_deep_nesting_are_still_discovered() -> None:
     )
     assert late in ListingPage(url_of("sarang-lalu-tautan"), html).article_urls
     page = extract_article(url_of("sarang-lalu-tautan"), html, DEFAULT_BASE_URL, NOW)
-    assert late in page["article_urls"]
+    assert late in page.article_urls
 
 
 def test_json_ld_nested_past_the_recursion_limit_is_skipped() -> None:
@@ -674,7 +674,7 @@ def test_a_crawl_archives_hostile_pages_and_every_command_reads_them(tmp_path) -
     db = tmp_path / "humas.sqlite"
     with Store.open(db, readonly=True) as store:
         for path, html in faults.pages.items():
-            expected = extract_article(f"{base_url}{path}", html, base_url, NOW)["record"].to_dict()
+            expected = extract_article(f"{base_url}{path}", html, base_url, NOW).record.to_dict()
             stored = store.get_article(expected["url"])
             for name in ("title", "body_text", "published_at", "category", "author_codes"):
                 assert stored[name] == expected[name], (path, name)

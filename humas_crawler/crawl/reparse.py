@@ -29,7 +29,8 @@ from humas_crawler.archive.record import RECORD_FIELDS, ArticleRecord
 from humas_crawler.archive.store import SaveResult, Store
 from humas_crawler.archive.warc import WarcError, read_response
 from humas_crawler.extract.decode import MAX_BYTES, decode_html
-from humas_crawler.extract.workers import extract_article, watch_parent
+from humas_crawler.extract.jobs import extract_article
+from humas_crawler.extract.workers import watch_parent
 from humas_crawler.normalize import Site
 
 logger = logging.getLogger(__name__)
@@ -107,14 +108,14 @@ def _reparse_one(warc_dir: str, base_url: str, job: Job) -> Result:
     except Exception as exc:  # one bad page must never stop a reparse: quarantine it
         logger.debug("extraction failed on %s", job.url, exc_info=True)
         return Result("error", detail=f"{type(exc).__name__}: {exc}")
-    record = page["record"]
+    record = page.record
     if not record.title and not record.body_text:
-        return Result("empty", detail="; ".join(page["warnings"]))
+        return Result("empty", detail="; ".join(page.warnings))
     return Result(
         "article",
         record=record,
         fingerprint=fingerprint(record.to_dict()),
-        timestamp_error=page["timestamp_error"],
+        timestamp_error=page.timestamp_error,
     )
 
 

@@ -27,13 +27,8 @@ from humas_crawler.crawl.items import (
 from humas_crawler.crawl.middlewares import CAPTURE, DEFER_CAPTURE
 from humas_crawler.crawl.redirects import RefusedRedirect
 from humas_crawler.extract.decode import decode_html
-from humas_crawler.extract.listing import ListingEntry, ListingPage
-from humas_crawler.extract.workers import (
-    Extractor,
-    default_workers,
-    extract_article,
-    extract_listing,
-)
+from humas_crawler.extract.jobs import extract_article, extract_listing
+from humas_crawler.extract.workers import Extractor, default_workers
 from humas_crawler.normalize import DEFAULT_BASE_URL, Site
 
 logger = logging.getLogger(__name__)
@@ -194,16 +189,15 @@ class KaltimprovSpider(Spider):
             return
         html = _text_of(response)
         page = await self.extractor.run(extract_listing, response.url, html, self.base_url)
-        entries = [ListingEntry(**entry) for entry in page["entries"]]
+        entries = page.entries
         for entry in entries:
             request = self._article_request(entry.url)
             if request is not None:
                 yield request
-        for request in self._categories_from(page["category_urls"]):
+        for request in self._categories_from(page.category_urls):
             yield request
-        key = ListingPage._listing_base(page["current_url"])
-        earlier = self._listing_seen.setdefault(key, set())
-        next_url = page["next_page_url"]
+        earlier = self._listing_seen.setdefault(page.listing_key, set())
+        next_url = page.next_page_url
         if next_url and self.frontier.follow_next_page(entries, earlier):
             request = self._listing_request(next_url)
             if request is not None:
@@ -235,25 +229,25 @@ class KaltimprovSpider(Spider):
             logger.exception("extraction failed on %s", url)
             yield QuarantineItem(url, "extraction-error", f"{type(exc).__name__}: {exc}", capture)
             return
-        record = page["record"]
+        record = page.record
         if not record.title and not record.body_text:
             # Nothing of an article came out: the page is kept (capture) and quarantined, so a
             # changed template shows up as a reason, not as an empty article row.
-            yield QuarantineItem(url, "empty-extraction", "; ".join(page["warnings"]), capture)
+            yield QuarantineItem(url, "empty-extraction", "; ".join(page.warnings), capture)
             return
         yield ArticleItem(
             record=record,
             fetched_at=utc_timestamp(fetched),
             capture=capture,
-            warnings=page["warnings"],
-            timestamp_error=page["timestamp_error"],
+            warnings=page.warnings,
+            timestamp_error=page.timestamp_error,
         )
         # Sidebars, related lists and menus of article pages are routes to more articles.
-        for link in page["article_urls"]:
+        for link in page.article_urls:
             request = self._article_request(link)
             if request is not None:
                 yield request
-        for request in self._categories_from(page["category_urls"]):
+        for request in self._categories_from(page.category_urls):
             yield request
 
     # ----- errors -------------------------------------------------------------------------

@@ -1,109 +1,65 @@
-"""Page extraction for the crawl, in worker processes so it overlaps with downloading.
+"""What an extraction worker runs for the crawl and reparse: one page in, a typed result out.
 
-Extraction is pure CPU work in Python; on the crawl's event loop it would stall the downloader.
-With `workers` > 0 the page objects run in a process pool (spawned, so nothing of Twisted is
-inherited) and the spider awaits their results; with 0 they run inline.
+These functions are plain (picklable by name) so that a process pool can run them; they read
+one page (URL + decoded HTML) and return everything the spider needs of it, so the crawl
+process never parses HTML itself.
 """
 
 from __future__ import annotations
 
-import asyncio
-import logging
-import multiprocessing
-import os
-import threading
-import time
-from concurrent.futures import Executor, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
+from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any
 
+from humas_crawler.archive.record import ArticleRecord
 from humas_crawler.extract import deep
 from humas_crawler.extract.article import ArticlePage
-from humas_crawler.extract.listing import ListingPage
+from humas_crawler.extract.listing import ListingEntry, ListingPage
 from humas_crawler.normalize import Site
 
-logger = logging.getLogger(__name__)
+
+@dataclass(frozen=True)
+class ArticleExtraction:
+    """An article page: its record, what it lacked, and the links it offers to discovery."""
+
+    record: ArticleRecord
+    warnings: list[str] = field(default_factory=list)
+    timestamp_error: str | None = None  # published_raw was found but is no valid time
+    article_urls: list[str] = field(default_factory=list)
+    category_urls: list[str] = field(default_factory=list)
 
 
-def default_workers() -> int:
-    """One worker beside the crawl when the machine has a second core, else inline."""
-    return 1 if (os.cpu_count() or 1) >= 2 else 0
+@dataclass(frozen=True)
+class ListingExtraction:
+    """A listing page: its entries, the next page, the category listings it links to."""
+
+    listing_key: str  # the listing's URL without its page number: shared by all its pages
+    entries: list[ListingEntry]
+    next_page_url: str | None
+    category_urls: list[str]
 
 
-def extract_article(url: str, html: str, base_url: str, now: str) -> dict[str, Any]:
-    """An article page's record, warnings and the links it offers (runs in a worker)."""
+def extract_article(url: str, html: str, base_url: str, now: str) -> ArticleExtraction:
+    """An article page's record, warnings and the links it offers."""
     site = Site.from_base_url(base_url)
-    # Parsed once (whole: see pages/deep.py), read by both page objects.
+    # Parsed once (whole: see extract/deep.py), read by both page objects.
     selector = deep.parse_page(html)
     page = ArticlePage(url, selector, site=site, now=datetime.fromisoformat(now))
     links = ListingPage(url, selector, site=site)
-    return {
-        "record": page.to_item(),
-        "warnings": page.warnings(),
-        "timestamp_error": page.timestamp.error,
-        "article_urls": links.article_urls,
-        "category_urls": links.category_urls,
-    }
+    return ArticleExtraction(
+        record=page.to_item(),
+        warnings=page.warnings(),
+        timestamp_error=page.timestamp.error,
+        article_urls=links.article_urls,
+        category_urls=links.category_urls,
+    )
 
 
-def extract_listing(url: str, html: str, base_url: str) -> dict[str, Any]:
-    """A listing page's entries and pagination (runs in a worker)."""
+def extract_listing(url: str, html: str, base_url: str) -> ListingExtraction:
+    """A listing page's entries (without the text beside them) and pagination."""
     page = ListingPage(url, html, site=Site.from_base_url(base_url))
-    return {
-        "current_url": page.current_url,
-        "entries": [entry.to_dict() for entry in page.placements],
-        "next_page_url": page.next_page_url,
-        "category_urls": page.category_urls,
-    }
-
-
-def watch_parent(parent: int) -> None:
-    """Pool initializer: the worker leaves by itself once its parent `parent` is gone.
-
-    A parent killed with -9 never shuts its pool down, and a worker blocked on the pool's queue
-    would wait forever (the queue's pipe stays open in the worker itself).
-    """
-    threading.Thread(target=_exit_with_parent, args=(parent,), daemon=True).start()
-
-
-def _exit_with_parent(parent: int) -> None:
-    while os.getppid() == parent:
-        time.sleep(0.5)
-    os._exit(1)
-
-
-class Extractor:
-    """Runs the extract_* functions in a process pool (or inline), awaitable from callbacks."""
-
-    def __init__(self, workers: int) -> None:
-        self.workers = workers
-        self._pool: Executor | None = None
-
-    def _executor(self) -> Executor | None:
-        if self.workers > 0 and self._pool is None:
-            self._pool = ProcessPoolExecutor(
-                self.workers,
-                mp_context=multiprocessing.get_context("spawn"),
-                initializer=watch_parent,
-                initargs=(os.getpid(),),
-            )
-        return self._pool
-
-    async def run(self, function: Any, *args: Any) -> dict[str, Any]:
-        pool = self._executor()
-        if pool is None:
-            return function(*args)
-        try:
-            return await asyncio.wrap_future(pool.submit(function, *args))
-        except BrokenProcessPool:
-            # A worker died (out of memory, killed): finish the crawl inline rather than fail.
-            logger.warning("extraction worker died; extracting in the crawl process from now on")
-            self.workers = 0
-            self._pool = None
-            return function(*args)
-
-    def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
+    return ListingExtraction(
+        listing_key=page.listing_key,
+        entries=page.placements,
+        next_page_url=page.next_page_url,
+        category_urls=page.category_urls,
+    )

@@ -264,7 +264,7 @@ class ListingPage:
 
     @staticmethod
     @functools.lru_cache(maxsize=4096)
-    def _listing_base(url: str) -> str:
+    def listing_base(url: str) -> str:
         """The URL with its page number taken out: the key that pages of one listing share."""
         parts = urlsplit(url)
         query = [(k, v) for k, v in parse_qsl(parts.query) if k.lower() not in _PAGE_PARAMS]
@@ -275,15 +275,20 @@ class ListingPage:
     def current_url(self) -> str:
         return self._canonical(self.url) or self.url
 
+    @property
+    def listing_key(self) -> str:
+        """This listing's URL without its page number: what every page of it shares."""
+        return self.listing_base(self.current_url)
+
     @cached_property
     def page_urls(self) -> list[str]:
         """Other pages of this listing linked from its pagination widget (numbers, prev/next)."""
-        base = self._listing_base(self.current_url)
+        base = self.listing_base(self.current_url)
         numbered: list[tuple[HtmlElement, str]] = []
         plain: list[tuple[HtmlElement, str]] = []
         for a in self.root.iter("a", "link"):
             url = self._canonical(a.get("href"))
-            if not url or url == self.current_url or self._listing_base(url) != base:
+            if not url or url == self.current_url or self.listing_base(url) != base:
                 continue
             (numbered if self.page_number(url) is not None else plain).append((a, url))
         found = {url for _, url in numbered}
@@ -341,7 +346,7 @@ class ListingPage:
                     continue
                 page = self.page_number(url)
                 if page == 1:
-                    url = self._listing_base(url)  # "?page=1" is the category's first page
+                    url = self.listing_base(url)  # "?page=1" is the category's first page
                 if page in (None, 1) and url not in found:
                     found.append(url)
         return found
