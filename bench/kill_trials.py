@@ -17,16 +17,16 @@ storing, the end of the run). Then:
 - --jobdir trials: the same with `--jobdir` for the killed crawl and its rerun (moments after
   the first write only);
 - reparse trials: the complete archive copied and aged so that reparse must rewrite every article
-  (`tests.kill_checks.age_articles`: reparse has no --force), one uninterrupted reparse of such
-  a copy timed the same way, then per trial a fresh aged copy, `reparse` (and its forked workers)
-  SIGKILLed, checked, a rerun of reparse to the end, checked again.
+  (`humas_crawler.replica.checks.age_articles`: reparse has no --force), one uninterrupted
+  reparse of such a copy timed the same way, then per trial a fresh aged copy, `reparse` (and its
+  forked workers) SIGKILLed, checked, a rerun of reparse to the end, checked again.
 
-The checks (tests/kill_checks.py, shared with tests/test_kill_trials.py): at the kill, integrity
-(`pragma integrity_check`, foreign keys, the FTS index), no half-written article, WARC files read
-back to their last complete record (warcio and humas_crawler.archive.warc), every capture row on a
-complete record; after the rerun the same, plus every replica article archived once with every
-field right (0 lost, 0 duplicated, 0 mismatched), the killed run `interrupted` (crawl) or every
-article at the revision one complete reparse gives (reparse).
+The checks (humas_crawler/replica/checks.py, shared with tests/test_kill_trials.py): at the kill,
+integrity (`pragma integrity_check`, foreign keys, the FTS index), no half-written article, WARC
+files read back to their last complete record (warcio and humas_crawler.archive.warc), every capture
+row on a complete record; after the rerun the same, plus every replica article archived once with
+every field right (0 lost, 0 duplicated, 0 mismatched), the killed run `interrupted` (crawl) or
+every article at the revision one complete reparse gives (reparse).
 
 One line per trial, a summary line; exit status 0 when every trial is clean, 1 otherwise, 2 when
 the uninterrupted crawl or reparse failed.
@@ -47,24 +47,11 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _replica import ROOT
-
-sys.path.insert(0, str(ROOT))
-
+from humas_crawler.replica.checks import age_articles, compare_with_truth, count
 from humas_crawler.replica.model import ReplicaSite
+from humas_crawler.replica.runs import crawl_command, reparse_command, run
 from humas_crawler.replica.server import ReplicaServer
-from tests.kill_checks import (
-    Trial,
-    age_articles,
-    compare_with_truth,
-    copy_archive,
-    count,
-    crawl_command,
-    crawl_trial,
-    reparse_command,
-    reparse_trial,
-    run,
-)
+from humas_crawler.replica.trials import Trial, copy_archive, crawl_trial, reparse_trial
 
 
 @dataclass

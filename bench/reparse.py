@@ -34,10 +34,9 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _replica import ROOT, crawl_cmd, run_measured
 
-sys.path.insert(0, str(ROOT))
+from humas_crawler.replica.checks import age_body
 from humas_crawler.replica.model import ReplicaSite
 from humas_crawler.replica.server import ReplicaServer
-from tests.archive_factory import age_body
 
 SUMMARY = re.compile(r"^reparsed (\d+): (\d+) new, (\d+) changed, (\d+) unchanged", re.M)
 

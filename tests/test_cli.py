@@ -10,7 +10,7 @@ from click.testing import CliRunner
 
 from humas_crawler.cli import main
 from humas_crawler.extract.fixtures import discover
-from tests.conftest import FIXTURES
+from tests.helpers.paths import FIXTURES
 
 CASES = discover(FIXTURES)
 

@@ -30,8 +30,8 @@ from humas_crawler.archive import store as store_module
 from humas_crawler.archive.lock import CrawlLock
 from humas_crawler.archive.store import SCHEMA_VERSION, Store
 from humas_crawler.cli import main
-from tests.archive_factory import FETCHED_AT, article, build
-from tests.conftest import FIXTURES
+from tests.helpers.archive_factory import FETCHED_AT, article, build
+from tests.helpers.paths import FIXTURES
 
 FIXTURE_PAGE = FIXTURES / "article" / "portal-2025-detailberita-ist" / "page.html"
 UNREACHABLE = "http://127.0.0.1:9"  # the discard port: nothing answers there
@@ -297,6 +297,7 @@ def read_only(db):
         db.chmod(0o644)
 
 
+@pytest.mark.slow
 def test_read_only_archive_file(read_only) -> None:
     db, _ = read_only
     argv = commands(db)
@@ -308,6 +309,7 @@ def test_read_only_archive_file(read_only) -> None:
     assert stat.S_IMODE(db.stat().st_mode) == 0o444
 
 
+@pytest.mark.slow
 def test_read_only_directory(read_only, tmp_path) -> None:
     good, db = read_only
     argv = commands(db)

@@ -3,25 +3,21 @@
 from __future__ import annotations
 
 import json
-import os
 import signal
 import sqlite3
-import subprocess
-import sys
 import time
 from pathlib import Path
 
 import pytest
 from warcio.archiveiterator import ArchiveIterator
 
+from humas_crawler.replica.checks import archived, rows
 from humas_crawler.replica.model import ReplicaSite
 from humas_crawler.replica.server import ReplicaServer
-from tests.test_warc import warcio_check
+from tests.helpers.crawling import assert_matches_truth, crawl, warcio_check
 
-FIELDS = (
-    "url", "slug", "title", "published_at", "published_precision", "category", "dateline",
-    "body_text", "photo_caption", "author_codes",
-)  # fmt: skip
+# End-to-end: every test crawls the replica in a subprocess.
+pytestmark = pytest.mark.slow
 
 
 @pytest.fixture
@@ -29,47 +25,6 @@ def replica():
     site = ReplicaSite(articles=40, seed=7, per_page=10, pinned=3)
     with ReplicaServer(site) as server:
         yield site, server
-
-
-def crawl(server: ReplicaServer, tmp: Path, *args: str, wait: bool = True, delay: str = "0"):
-    cmd = [
-        sys.executable, "-m", "humas_crawler", "crawl",
-        "--db", str(tmp / "humas.sqlite"),
-        "--warc-dir", str(tmp / "warc"),
-        "--base-url", server.base_url,
-        "--delay", delay, "--concurrency", "8", "--log-level", "WARNING",
-        # Retries back off for a second or more by default: too slow for tests.
-        "-s", "HUMAS_RETRY_BACKOFF=0.05",
-        *args,
-    ]  # fmt: skip
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    if not wait:
-        return subprocess.Popen(
-            cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
-        )
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=240, env=env)
-
-
-def rows(tmp: Path, sql: str, params=()) -> list[dict]:
-    conn = sqlite3.connect(tmp / "humas.sqlite")
-    conn.row_factory = sqlite3.Row
-    try:
-        return [dict(r) for r in conn.execute(sql, params)]
-    finally:
-        conn.close()
-
-
-def archived(tmp: Path) -> dict[str, dict]:
-    return {r["url"]: r for r in rows(tmp, "select * from articles")}
-
-
-def assert_matches_truth(tmp: Path, site: ReplicaSite, base_url: str) -> None:
-    truth = site.truth(base_url)
-    got = archived(tmp)
-    assert sorted(got) == sorted(truth)
-    for url, expected in truth.items():
-        for name in FIELDS:
-            assert got[url][name] == expected[name], (url, name)
 
 
 def test_full_crawl_archives_every_article_once_with_every_field_right(replica, tmp_path) -> None:

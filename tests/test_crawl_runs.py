@@ -8,19 +8,18 @@ import sys
 
 import pytest
 
+from humas_crawler.replica.checks import archived, rows
 from humas_crawler.replica.model import ReplicaSite
 from humas_crawler.replica.server import Faults, ReplicaServer, Request, Response
-from tests.conftest import ROOT
-from tests.test_crawl import archived, crawl, rows
+from tests.helpers.crawling import crawl, is_article
+from tests.helpers.paths import ROOT
 
-ARTICLE_PATHS = ("/berita/", "/detailberita/")
 MONTHS = (
     rb"(?:Januari|Februari|Maret|April|Mei|Juni|Juli|Agustus|September|Oktober|November|Desember)"
 )
 
-
-def is_article(request: Request, response: Response) -> bool:
-    return request.path.startswith(ARTICLE_PATHS) and response.status == 200
+# End-to-end: every test runs crawls (or the crawl command) in subprocesses.
+pytestmark = pytest.mark.slow
 
 
 class DatesGone(Faults):

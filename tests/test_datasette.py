@@ -339,6 +339,7 @@ def server(archive: Path, tmp_path_factory: pytest.TempPathFactory) -> Iterator[
         _stop(process)
 
 
+@pytest.mark.slow
 def test_datasette_serves_the_metadata_under_the_archive_name(server: str) -> None:
     status, metadata = _get(f"{server}/-/metadata.json")
     assert status == 200
@@ -351,6 +352,7 @@ def test_datasette_serves_the_metadata_under_the_archive_name(server: str) -> No
     assert "Publication time, ISO 8601 in WITA" in page  # a column description
 
 
+@pytest.mark.slow
 def test_search_canned_query_json_finds_the_article(server: str) -> None:
     status, rows = _get(f"{server}/{ARCHIVE_NAME}/search.json?q=pesut&_shape=array")
     assert status == 200, rows
@@ -365,6 +367,7 @@ def test_search_canned_query_json_finds_the_article(server: str) -> None:
     assert (status, rows) == (200, [])
 
 
+@pytest.mark.slow
 def test_every_canned_query_answers(server: str) -> None:
     for name in load_metadata()["databases"]["humas"]["queries"]:
         status, body = _get(f"{server}/{ARCHIVE_NAME}/{name}.json?q=pesut")
@@ -372,6 +375,7 @@ def test_every_canned_query_answers(server: str) -> None:
         assert body["ok"] is True, (name, body)
 
 
+@pytest.mark.slow
 def test_datasette_cannot_write_to_the_archive(server: str) -> None:
     sql = urllib.parse.quote("update articles set title = 'x'")
     status, body = _get(f"{server}/{ARCHIVE_NAME}.json?sql={sql}")
@@ -380,6 +384,7 @@ def test_datasette_cannot_write_to_the_archive(server: str) -> None:
     assert rows[0]["title"] == PESUT_TITLE
 
 
+@pytest.mark.slow
 def test_datasette_sees_what_a_crawl_commits_while_it_serves(server: str, archive: Path) -> None:
     # Why browse does not use --immutable: a crawl writes (WAL) while archivists browse.
     record = article(
@@ -408,6 +413,7 @@ def _chromium() -> str | None:
     return None
 
 
+@pytest.mark.slow
 def test_search_page_in_headless_chromium_shows_the_results(server: str) -> None:
     chromium = _chromium()
     if chromium is None:
@@ -443,6 +449,7 @@ def test_search_page_in_headless_chromium_shows_the_results(server: str) -> None
     assert page.css("input[name=q]::attr(value)").get() == "pesut"
 
 
+@pytest.mark.slow
 @needs_datasette
 def test_browse_command_serves_until_stopped(archive: Path, tmp_path: Path) -> None:
     """The real command: metadata under the archive's name; SIGTERM stops it and Datasette."""

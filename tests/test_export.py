@@ -22,7 +22,7 @@ from humas_crawler.archive.store import ArticleFilter, Store
 from humas_crawler.cli import csvsafe
 from humas_crawler.cli import export as export_module
 from humas_crawler.cli.export import DEFAULT_COLUMNS, export
-from tests.archive_factory import article, build
+from tests.helpers.archive_factory import article, build
 
 
 @pytest.fixture
@@ -194,6 +194,7 @@ def test_raw_csv_and_jsonl_are_never_altered(db: Path) -> None:
     assert record["author_codes"] == "@her/hmsprov"
 
 
+@pytest.mark.slow
 @settings(
     max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
@@ -370,6 +371,7 @@ def test_export_streams_with_flat_memory(tmp_path: Path) -> None:
     assert peak < 300_000  # a few rows at a time, not the 2.7 MB of bodies
 
 
+@pytest.mark.slow
 def test_a_reader_that_stops_early_gets_no_traceback(tmp_path: Path) -> None:
     body = "Paragraf panjang tentang pembangunan daerah. " * 100
     db = build(tmp_path / "pipe.sqlite", [article(f"a{i}", body_text=body) for i in range(200)])

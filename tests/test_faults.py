@@ -1,15 +1,15 @@
-"""Two crawls under every fault kind at once lose nothing (bench/faults.py, on a small site)."""
+"""Two crawls under every fault kind at once lose nothing (the fault trial bench/faults.py runs on
+a larger site)."""
 
 from __future__ import annotations
 
-import sys
+import pytest
 
 from humas_crawler.replica.faults import FaultPlan
 from humas_crawler.replica.model import ReplicaSite
-from tests.conftest import ROOT
+from humas_crawler.replica.trials import REFUSED, fault_trial
 
-sys.path.insert(0, str(ROOT / "bench"))
-from faults import REFUSED, two_runs
+pytestmark = pytest.mark.slow
 
 PLAN = FaultPlan(
     seed=3,
@@ -37,7 +37,7 @@ PLAN = FaultPlan(
 
 
 def test_two_runs_under_every_fault_lose_nothing(tmp_path) -> None:
-    report = two_runs(ReplicaSite(articles=40, seed=2), PLAN, tmp_path, say=lambda _: None)
+    report = fault_trial(ReplicaSite(articles=40, seed=2), PLAN, tmp_path, say=lambda _: None)
     text = report.text
     assert report.clean, text
     for figure in (

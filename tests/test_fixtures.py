@@ -12,7 +12,7 @@ import pytest
 
 from humas_crawler.archive.record import RECORD_FIELDS, content_hash
 from humas_crawler.extract.fixtures import Case, discover
-from tests.conftest import FIXTURES
+from tests.helpers.paths import FIXTURES
 
 CASES = discover(FIXTURES)
 LISTING_FIELDS = ("entries", "next_page_url", "page_urls")

@@ -41,8 +41,8 @@ from humas_crawler.extract.listing import ListingPage
 from humas_crawler.normalize import DEFAULT_BASE_URL
 from humas_crawler.replica.model import ReplicaSite
 from humas_crawler.replica.server import Faults, ReplicaServer, Request, Response
-from tests.archive_factory import FETCHED_AT, article, build_from_pages
-from tests.test_crawl import crawl
+from tests.helpers.archive_factory import FETCHED_AT, article, build_from_pages
+from tests.helpers.crawling import crawl
 
 SITE = "https://www.kaltimprov.go.id"
 NOW = "2026-01-02T09:00:00+08:00"
@@ -620,6 +620,7 @@ def test_save_fixture_of_a_hostile_page(tmp_path) -> None:
 # --- reparse ------------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize("workers", [0, 2])
 def test_reparse_of_hostile_captures(archive, workers) -> None:
     """Unchanged when nothing changed; restores the exact text when the archive was altered."""
@@ -660,6 +661,7 @@ class HostileArticles(Faults):
         return Response(200, html.encode("utf-8"), response.content_type, response.headers)
 
 
+@pytest.mark.slow
 def test_a_crawl_archives_hostile_pages_and_every_command_reads_them(tmp_path) -> None:
     site = ReplicaSite(articles=8, seed=21)
     newest = site.newest_first()

@@ -1,6 +1,7 @@
 """Kill trials: a crawl or a reparse SIGKILLed mid-way leaves a whole archive; a rerun completes it.
 
-The checks live in tests/kill_checks.py, shared with bench/kill_trials.py (many seeded trials).
+The trials and checks live in humas_crawler.replica (runs, checks, trials), which
+bench/kill_trials.py runs many seeded times.
 """
 
 from __future__ import annotations
@@ -14,20 +15,15 @@ from pathlib import Path
 
 import pytest
 
+from humas_crawler.replica.checks import check_archive, count, rows
 from humas_crawler.replica.model import ReplicaSite
+from humas_crawler.replica.runs import crawl_command, group_members, run, wait_for_group
 from humas_crawler.replica.server import ReplicaServer
-from tests.kill_checks import (
-    check_archive,
-    copy_archive,
-    count,
-    crawl_command,
-    crawl_trial,
-    group_members,
-    reparse_trial,
-    run,
-    wait_for_group,
-)
-from tests.test_crawl import assert_matches_truth, rows
+from humas_crawler.replica.trials import copy_archive, crawl_trial, reparse_trial
+from tests.helpers.crawling import assert_matches_truth
+
+# End-to-end: crawls and reparses in subprocesses, SIGKILLed and rerun.
+pytestmark = pytest.mark.slow
 
 ARTICLES = 60
 

@@ -8,7 +8,7 @@ import sys
 
 import pytest
 
-from tests.conftest import ROOT
+from tests.helpers.paths import ROOT
 
 
 def test_ruff_check_is_clean() -> None:
@@ -23,6 +23,7 @@ def test_ruff_check_is_clean() -> None:
     assert result.returncode == 0, result.stdout + result.stderr
 
 
+@pytest.mark.slow
 def test_package_runs_as_module() -> None:
     result = subprocess.run(
         [sys.executable, "-m", "humas_crawler", "--help"],

@@ -22,10 +22,10 @@ from humas_crawler.archive.record import ArticleRecord, content_hash
 from humas_crawler.cli.reparse import reparse
 from humas_crawler.crawl import reparse as reparse_module
 from humas_crawler.crawl.reparse import BodyError, decode_body
+from humas_crawler.replica.checks import TRUTH_FIELDS, archived, rows
 from humas_crawler.replica.model import ReplicaSite
 from humas_crawler.replica.server import Faults, ReplicaServer, Request, Response
-from tests.test_crawl import FIELDS, archived, crawl, rows
-from tests.test_crawl_runs import is_article
+from tests.helpers.crawling import crawl, is_article
 
 ARTICLES = 30
 
@@ -95,7 +95,7 @@ def assert_matches_truth(archive: Archive) -> None:
     got = archived(archive.path)
     assert sorted(got) == sorted(truth)
     for url, expected in truth.items():
-        for name in FIELDS:
+        for name in TRUTH_FIELDS:
             assert got[url][name] == expected[name], (url, name)
 
 
@@ -115,6 +115,7 @@ def assert_consistent(archive: Archive) -> None:
 # --- (1) nothing changed ----------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_reparse_of_an_up_to_date_archive_changes_nothing(archive) -> None:
     before = {name: archive.table(name) for name in ("articles", "article_revisions", "captures")}
     result = archive.invoke(workers=2)  # the process pool
@@ -130,6 +131,7 @@ def test_reparse_of_an_up_to_date_archive_changes_nothing(archive) -> None:
     assert result.stderr == ""
 
 
+@pytest.mark.slow
 def test_reparse_uses_no_network(archive, monkeypatch) -> None:
     def refuse(*args, **kwargs):
         raise AssertionError("reparse opened a network connection")
@@ -141,6 +143,7 @@ def test_reparse_uses_no_network(archive, monkeypatch) -> None:
     assert f"{ARTICLES} unchanged" in summary(result)
 
 
+@pytest.mark.slow
 def test_base_url_defaults_to_the_latest_crawl_and_can_be_overridden(archive) -> None:
     # Under another site's base URL none of the captures is one of its articles.
     other = archive.invoke("--base-url", "https://www.kaltimprov.go.id")
@@ -174,6 +177,7 @@ def tamper_current_versions(archive: Archive) -> None:
         )
 
 
+@pytest.mark.slow
 def test_extractor_change_restores_articles_as_a_new_revision(archive) -> None:
     """What a content change found by reparse does (asserted below):
     - the article row gets today's extraction (all fields equal the replica's truth);
@@ -216,6 +220,7 @@ def test_extractor_change_restores_articles_as_a_new_revision(archive) -> None:
     assert len(archive.table("article_revisions")) == revisions + ARTICLES
 
 
+@pytest.mark.slow
 def test_fields_outside_the_content_hash_are_rewritten_without_a_revision(archive) -> None:
     # An older extractor with another timestamp reading: same version (the hash covers the
     # timestamp as shown, not its reading), so no revision; the reading is rewritten in place.
@@ -230,6 +235,7 @@ def test_fields_outside_the_content_hash_are_rewritten_without_a_revision(archiv
     assert {a["url"]: a["published_at"] for a in archive.table("articles")} == before
 
 
+@pytest.mark.slow
 def test_newer_capture_of_the_same_version_moves_the_fetch_forward(archive) -> None:
     # A later fetch that an older extractor quarantined (no article written), of the same
     # page: its capture row is newer than the article's. Reparse reads it, finds the stored
@@ -254,6 +260,7 @@ def test_newer_capture_of_the_same_version_moves_the_fetch_forward(archive) -> N
     assert archive.table("article_revisions") == revisions
 
 
+@pytest.mark.slow
 def test_version_fetched_without_a_capture_is_not_overwritten(archive) -> None:
     # A crawl with WARC writing off stored a newer version with no capture: the older
     # capture in the WARC must not bring the older version back.
@@ -281,6 +288,7 @@ def test_version_fetched_without_a_capture_is_not_overwritten(archive) -> None:
     assert archive.table("articles") == before
 
 
+@pytest.mark.slow
 def test_article_waiting_for_a_refetch_is_left_to_the_next_crawl(archive) -> None:
     # save_article would clear its fetch_failures row: the retry would be lost.
     url = archive.table("articles")[1]["url"]
@@ -298,6 +306,7 @@ def test_article_waiting_for_a_refetch_is_left_to_the_next_crawl(archive) -> Non
 # --- (3) quarantined before, an article now ---------------------------------------------------
 
 
+@pytest.mark.slow
 def test_quarantined_capture_that_now_extracts_becomes_a_new_article(archive) -> None:
     # As an older extractor would have left it: the page was captured (a good page), the
     # extraction came out empty, so no article row, a quarantine row pointing at the capture.
@@ -337,6 +346,7 @@ class EmptyArticle(Faults):
         return Response(200, b"<html><body><nav><a href='/berita'>Berita</a></nav></body></html>")
 
 
+@pytest.mark.slow
 def test_capture_of_an_empty_page_stays_quarantined(tmp_path) -> None:
     site = ReplicaSite(articles=6, seed=12)
     victim = site.newest_first()[4]
@@ -359,6 +369,7 @@ def test_capture_of_an_empty_page_stays_quarantined(tmp_path) -> None:
 # --- extraction errors --------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_extraction_error_is_quarantined_and_the_run_goes_on(archive, monkeypatch) -> None:
     victim = archive.table("articles")[3]
     real = reparse_module.extract_article
@@ -386,6 +397,7 @@ def test_extraction_error_is_quarantined_and_the_run_goes_on(archive, monkeypatc
 # --- (4) missing and unreadable WARC files ------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_missing_warc_file_is_reported_once_and_the_rest_reparsed(archive) -> None:
     second = archive.warc_files()[1]  # the incremental run's: the recent articles' captures
     in_second = len(
@@ -412,6 +424,7 @@ def test_missing_warc_file_is_reported_once_and_the_rest_reparsed(archive) -> No
     assert_consistent(archive)
 
 
+@pytest.mark.slow
 def test_unreadable_warc_file_is_reported_once(archive) -> None:
     second = archive.warc_files()[1]
     second.write_bytes(b"\0garbage" * (second.stat().st_size // 8))
@@ -424,6 +437,7 @@ def test_unreadable_warc_file_is_reported_once(archive) -> None:
     assert " 0 missing WARC" not in summary(result)
 
 
+@pytest.mark.slow
 def test_missing_warc_directory_or_archive_is_a_clear_error(archive, tmp_path) -> None:
     result = CliRunner().invoke(
         reparse,
@@ -439,6 +453,7 @@ def test_missing_warc_directory_or_archive_is_a_clear_error(archive, tmp_path) -
     assert "Traceback" not in result.output
 
 
+@pytest.mark.slow
 def test_a_running_crawl_keeps_reparse_out(archive) -> None:
     with CrawlLock(archive.path / "humas.sqlite"):
         result = archive.invoke()
@@ -449,6 +464,7 @@ def test_a_running_crawl_keeps_reparse_out(archive) -> None:
 # --- crash safety -------------------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_interrupted_reparse_leaves_a_consistent_archive_and_a_rerun_finishes(
     archive, monkeypatch
 ) -> None:
@@ -492,6 +508,7 @@ class Gzipped(Faults):
         return Response(200, gzip.compress(response.body), response.content_type, headers)
 
 
+@pytest.mark.slow
 def test_gzip_encoded_captures_are_decoded(tmp_path) -> None:
     site = ReplicaSite(articles=6, seed=13)
     with ReplicaServer(site, faults=Gzipped()) as server:

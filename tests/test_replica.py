@@ -465,6 +465,7 @@ def test_warm_cache_serves_a_thousand_articles_fast() -> None:
         assert time.process_time() - started < 0.5
 
 
+@pytest.mark.slow
 def test_serve_forever_prints_its_url_and_stops_on_ctrl_c() -> None:
     code = "from humas_crawler.replica import serve_forever; serve_forever(0, 7, seed=2)"
     proc = subprocess.Popen(

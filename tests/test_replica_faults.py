@@ -392,7 +392,7 @@ def test_from_cli_names() -> None:
 def test_replica_command_builds_the_plan(monkeypatch, tmp_path: Path) -> None:
     calls: list[dict] = []
     monkeypatch.setattr(
-        "humas_crawler.replica.server.serve_forever", lambda *a, **kw: calls.append(kw)
+        "humas_crawler.replica.serve.serve_forever", lambda *a, **kw: calls.append(kw)
     )
     runner = CliRunner()
     assert runner.invoke(main, ["replica", "--articles", "40"]).exit_code == 0
@@ -420,7 +420,7 @@ def test_replica_command_builds_the_plan(monkeypatch, tmp_path: Path) -> None:
     ],
 )
 def test_replica_command_refuses_bad_faults(monkeypatch, bad: list[str], message: str) -> None:
-    monkeypatch.setattr("humas_crawler.replica.server.serve_forever", lambda *a, **kw: None)
+    monkeypatch.setattr("humas_crawler.replica.serve.serve_forever", lambda *a, **kw: None)
     result = CliRunner().invoke(main, ["replica", "--articles", "40", *bad])
     assert result.exit_code == 2
     assert message in result.output
@@ -439,6 +439,7 @@ def test_replica_help_documents_every_fault_flag() -> None:
         assert flag in result.output
 
 
+@pytest.mark.slow
 def test_replica_command_serves_faults_and_sums_them_up(tmp_path: Path) -> None:
     log = tmp_path / "faults.jsonl"
     command = [sys.executable, "-m", "humas_crawler", "replica", "--port", "0", "--articles", "9"]

@@ -16,7 +16,7 @@ from humas_crawler.archive.ftsquery import EmptyQueryError, literal_query
 from humas_crawler.archive.store import SEARCH_TITLE_WEIGHT, ArticleFilter, Store
 from humas_crawler.cli import search as search_module
 from humas_crawler.cli.search import search
-from tests.archive_factory import article, build
+from tests.helpers.archive_factory import article, build
 
 
 @pytest.fixture

@@ -11,7 +11,7 @@ from click.testing import CliRunner
 
 from humas_crawler.archive.store import Store
 from humas_crawler.cli.stats import stats
-from tests.archive_factory import article, build
+from tests.helpers.archive_factory import article, build
 
 
 @pytest.fixture

@@ -256,6 +256,7 @@ while True:
 """
 
 
+@pytest.mark.slow
 def test_sigkilled_writer_leaves_a_readable_file(tmp_path: Path) -> None:
     child = subprocess.Popen(
         [sys.executable, "-c", KILLED_WRITER, str(tmp_path)], stdout=subprocess.PIPE

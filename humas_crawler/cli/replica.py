@@ -113,7 +113,7 @@ def replica(
             --fault-garbled 2 --fault-charset 3 --fault-oversize 1 --fault-redirect-loop 1 \\
             --fault-offsite 1 --fault-log /tmp/faults.jsonl
     """
-    from humas_crawler.replica import server
+    from humas_crawler.replica import serve
     from humas_crawler.replica.faults import FaultPlan
 
     try:
@@ -123,7 +123,7 @@ def replica(
     if sum(plan.paths.values()) > articles:
         raise click.UsageError(f"the faults ask for more pages than the {articles} articles")
     try:
-        server.serve_forever(
+        serve.serve_forever(
             port,
             articles,
             seed=seed,

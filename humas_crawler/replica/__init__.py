@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 from humas_crawler.replica.model import WITA, ReplicaArticle, ReplicaSite
+from humas_crawler.replica.serve import serve_forever
 from humas_crawler.replica.server import (
     Faults,
     ReplicaServer,
     Request,
     RequestLog,
     Response,
-    serve_forever,
 )
 
 __all__ = [

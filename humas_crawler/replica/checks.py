@@ -1,161 +1,55 @@
-"""Kill trials: SIGKILL a crawl or a reparse at some moment, check what it left, rerun, check again.
+"""Checks of an archive made by crawling a replica: what must hold whatever moment its writer
+died at, and the archive against the replica's truth.
 
-Shared by `bench/kill_trials.py` (many seeded trials, printed) and `tests/test_kill_trials.py`
-(a few, asserted). A work directory holds the archive as the crawl tests lay it out:
-`humas.sqlite` and `warc/`.
-
-What "nothing lost" is checked as, after a kill:
+What "nothing lost" is checked as:
 
 - `pragma integrity_check` is ok, foreign keys hold, the FTS index agrees with `articles`;
 - no half-written article: every article has `revision` rows numbered 1..revision, its
   current revision holds its content hash, its capture row exists;
 - every WARC file is a run of complete gzip members, at most the last one cut short (the
-  record being written at the kill); warcio's ArchiveIterator reads every complete record with
+  record being written at a kill); warcio's ArchiveIterator reads every complete record with
   matching digests, and so does `humas_crawler.archive.warc.iter_responses`; every capture row
   points at a complete response record that `read_response` reads back (never at a cut one);
-
-and after a plain rerun: the same, plus every replica article archived once with every field
-right, and the killed run marked `interrupted`.
+- against the truth: every replica article archived once with every field right.
 """
 
 from __future__ import annotations
 
-import os
-import shutil
-import signal
 import sqlite3
-import subprocess
-import sys
-import time
 import zlib
-from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
 from warcio.archiveiterator import ArchiveIterator
 
+from humas_crawler.archive.record import content_hash
 from humas_crawler.archive.warc import WARC_SUFFIX, iter_responses, read_response
 from humas_crawler.replica.model import ReplicaSite
-from tests.archive_factory import age_body
-from tests.test_crawl import FIELDS, archived, rows
+from humas_crawler.replica.runs import DB, WARC
 
-DB = "humas.sqlite"
-WARC = "warc"
-RERUN_TIMEOUT = 300.0
+# The fields of an archived article that must equal the replica's truth (ReplicaArticle.record).
+TRUTH_FIELDS = (
+    "url", "slug", "title", "published_at", "published_precision", "category", "dateline",
+    "body_text", "photo_caption", "author_codes",
+)  # fmt: skip
 OLD_DATELINE = "Tempat Lama"  # an aged dateline (outside the content hash): refreshed in place
+# Appended to a body to make it what an older extractor might have stored: reparse takes it out.
+OLD_BODY = " (versi ekstraktor lama)"
 
 
-# --- commands -------------------------------------------------------------------------------
+def rows(work: Path, sql: str, params: tuple = ()) -> list[dict]:
+    """Rows of a query on the archive in `work`, as dicts."""
+    conn = sqlite3.connect(work / DB)
+    conn.row_factory = sqlite3.Row
+    try:
+        return [dict(r) for r in conn.execute(sql, params)]
+    finally:
+        conn.close()
 
 
-def crawl_command(base_url: str, work: Path, *extra: str) -> list[str]:
-    return [
-        sys.executable, "-m", "humas_crawler", "crawl",
-        "--db", str(work / DB), "--warc-dir", str(work / WARC), "--base-url", base_url,
-        "--delay", "0", "--concurrency", "8", "--log-level", "WARNING",
-        # Retries back off for a second or more by default: too slow for trials.
-        "-s", "HUMAS_RETRY_BACKOFF=0.05",
-        *extra,
-    ]  # fmt: skip
-
-
-def reparse_command(work: Path, *extra: str) -> list[str]:
-    return [
-        sys.executable, "-m", "humas_crawler", "reparse",
-        "--db", str(work / DB), "--warc-dir", str(work / WARC), *extra,
-    ]  # fmt: skip
-
-
-def run(cmd: list[str], log: Path) -> int:
-    """Run to completion, output appended to `log`; the exit code."""
-    with log.open("a") as out:
-        done = subprocess.run(
-            cmd, stdout=out, stderr=subprocess.STDOUT, timeout=RERUN_TIMEOUT, env=_env()
-        )
-    return done.returncode
-
-
-def _env() -> dict[str, str]:
-    return {**os.environ, "PYTHONUNBUFFERED": "1"}
-
-
-# --- the kill -------------------------------------------------------------------------------
-
-
-@dataclass
-class Kill:
-    pid: int
-    moment: float  # seconds from start to SIGKILL (or to the exit, when it ended first)
-    exit_code: int | None  # the process ended by itself before the kill: its exit code
-    survivors: list[int]  # processes of its group still alive after the kill (none expected)
-
-    @property
-    def killed(self) -> bool:
-        return self.exit_code is None
-
-
-def run_and_kill(
-    cmd: list[str],
-    log: Path,
-    *,
-    at: float,
-    when: Callable[[], bool] | None = None,
-) -> Kill:
-    """Start `cmd` in a new session and SIGKILL its whole process group `at` seconds after the
-    start, or as soon as `when()` is true (polled every 10 ms), whichever comes first.
-
-    The group holds the command and every process it started (the crawl's spawned extraction
-    worker, multiprocessing's resource tracker, reparse's forked workers): all die at once, so
-    no orphan keeps writing after the kill.
-    """
-    with log.open("a") as out:
-        started = time.monotonic()
-        proc = subprocess.Popen(
-            cmd, stdout=out, stderr=subprocess.STDOUT, env=_env(), start_new_session=True
-        )
-        try:
-            while True:
-                elapsed = time.monotonic() - started
-                if proc.poll() is not None:
-                    return Kill(proc.pid, elapsed, proc.returncode, [])
-                if elapsed >= at or (when is not None and when()):
-                    break
-                time.sleep(0.01)
-            os.killpg(proc.pid, signal.SIGKILL)
-        except BaseException:
-            os.killpg(proc.pid, signal.SIGKILL)
-            proc.wait()
-            raise
-        proc.wait()
-    return Kill(proc.pid, elapsed, None, wait_for_group(proc.pid))
-
-
-def wait_for_group(pgid: int, timeout: float = 10.0) -> list[int]:
-    """Wait until no process of group `pgid` is alive; those still alive at the timeout."""
-    deadline = time.monotonic() + timeout
-    while (alive := group_members(pgid)) and time.monotonic() < deadline:
-        time.sleep(0.05)
-    return alive
-
-
-def group_members(pgid: int) -> list[int]:
-    """Live (not zombie) processes of a process group, from /proc."""
-    members = []
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            stat = (entry / "stat").read_text()
-        except OSError:
-            continue  # gone meanwhile
-        # "pid (comm) state ppid pgrp ...": comm may hold spaces and parentheses.
-        state, _ppid, pgrp = stat.rsplit(")", 1)[1].split()[:3]
-        if int(pgrp) == pgid and state not in ("Z", "X"):
-            members.append(int(entry.name))
-    return members
-
-
-# --- polling a running archive ---------------------------------------------------------------
+def archived(work: Path) -> dict[str, dict]:
+    """Every archived article row by URL."""
+    return {r["url"]: r for r in rows(work, "select * from articles")}
 
 
 def count(work: Path, sql: str) -> int:
@@ -171,9 +65,6 @@ def count(work: Path, sql: str) -> int:
             conn.close()
     except sqlite3.Error:
         return 0  # no tables yet, or busy
-
-
-# --- what a kill left -----------------------------------------------------------------------
 
 
 @dataclass
@@ -405,9 +296,6 @@ def _gzip_members(data: bytes) -> tuple[list[tuple[int, int]], int | None, list[
     return members, None, []
 
 
-# --- after the rerun --------------------------------------------------------------------------
-
-
 @dataclass
 class TruthCheck:
     lost: list[str]  # replica articles not archived
@@ -420,7 +308,7 @@ class TruthCheck:
 
 
 def compare_with_truth(work: Path, site: ReplicaSite, base_url: str) -> TruthCheck:
-    """The archive against the replica, counted (what `assert_matches_truth` asserts)."""
+    """The archive against the replica: articles lost, duplicated and mismatched."""
     truth = site.truth(base_url)
     got = archived(work) if (work / DB).exists() else {}
     lost = sorted(set(truth) - set(got))
@@ -430,7 +318,7 @@ def compare_with_truth(work: Path, site: ReplicaSite, base_url: str) -> TruthChe
     mismatched = sorted(
         url
         for url, expected in truth.items()
-        if url in got and any(got[url][name] != expected[name] for name in FIELDS)
+        if url in got and any(got[url][name] != expected[name] for name in TRUTH_FIELDS)
     )
     return TruthCheck(lost, duplicated, mismatched)
 
@@ -442,9 +330,6 @@ def run_status(work: Path, pid: int) -> str | None:
     except sqlite3.OperationalError:  # killed before the table was created
         return None
     return found[-1]["status"] if found else None
-
-
-# --- reparse: an archive whose every article needs rewriting -----------------------------------
 
 
 def age_articles(work: Path) -> dict[int, int]:
@@ -484,102 +369,23 @@ def wrong_revisions(work: Path, expected: dict[int, int]) -> list[str]:
     )
 
 
-# --- trials -----------------------------------------------------------------------------------
-
-
-@dataclass
-class Trial:
-    kind: str  # "crawl", "crawl --jobdir" or "reparse"
-    kill: Kill
-    at_kill: ArchiveCheck
-    rerun_exit: int
-    after: ArchiveCheck
-    truth: TruthCheck
-    run_at_kill: str | None = None  # crawl: the killed run's status left at the kill
-    killed_run: str | None = None  # crawl: the killed run's status after the rerun
-    revisions: list[str] = field(default_factory=list)  # reparse: wrong revision numbers
-
-    def problems(self) -> list[str]:
-        found = [f"at the kill: {p}" for p in self.at_kill.problems()]
-        found += [f"after the rerun: {p}" for p in self.after.problems()]
-        if self.kill.survivors:
-            found.append(f"processes alive after the kill: {self.kill.survivors}")
-        if self.rerun_exit != 0:
-            found.append(f"the rerun exited {self.rerun_exit}")
-        found += [f"lost {url}" for url in self.truth.lost]
-        found += [f"duplicated {url}" for url in self.truth.duplicated]
-        found += [f"mismatched {url}" for url in self.truth.mismatched]
-        if self.kill.killed and self.killed_run != self.expected_run_status:
-            found.append(f"the killed run is {self.killed_run!r}, not {self.expected_run_status!r}")
-        return found + self.revisions
-
-    @property
-    def expected_run_status(self) -> str | None:
-        """`interrupted` for a run killed while `running`; a run killed after it recorded its end
-        (while its process was exiting) keeps that status; no row stays no row."""
-        return "interrupted" if self.run_at_kill == "running" else self.run_at_kill
-
-
-def crawl_trial(
-    site: ReplicaSite,
-    base_url: str,
-    work: Path,
-    *,
-    at: float,
-    when: Callable[[], bool] | None = None,
-    jobdir: bool = False,
-) -> Trial:
-    """Kill a crawl into the fresh archive `work`, check it, rerun the crawl, check again."""
-    work.mkdir(parents=True, exist_ok=True)
-    extra = ("--jobdir", str(work / "job")) if jobdir else ()
-    cmd = crawl_command(base_url, work, *extra)
-    kill = run_and_kill(cmd, work / "killed.log", at=at, when=when)
-    at_kill = check_archive(work)
-    run_at_kill = run_status(work, kill.pid) if (work / DB).exists() else None
-    rerun_exit = run(cmd, work / "rerun.log")
-    return Trial(
-        "crawl --jobdir" if jobdir else "crawl",
-        kill,
-        at_kill,
-        rerun_exit,
-        check_archive(work),
-        compare_with_truth(work, site, base_url),
-        run_at_kill=run_at_kill,
-        killed_run=run_status(work, kill.pid),
+def age_body(conn: sqlite3.Connection, article_id: int) -> int:
+    """Give an archived article the body an older extractor might have stored (the article row
+    and its current revision, content hash recomputed): reparse must store a new revision.
+    Returns the revision it must end at."""
+    revision, title, body, raw, category = conn.execute(
+        "select revision, title, body_text, published_raw, category_raw from articles where id = ?",
+        (article_id,),
+    ).fetchone()
+    body = (body or "") + OLD_BODY
+    digest = content_hash(title, body, raw, category)
+    conn.execute(
+        "update articles set body_text = ?, content_hash = ? where id = ?",
+        (body, digest, article_id),
     )
-
-
-def reparse_trial(
-    site: ReplicaSite,
-    base_url: str,
-    complete: Path,
-    work: Path,
-    *,
-    at: float,
-    when: Callable[[], bool] | None = None,
-) -> Trial:
-    """Copy the complete archive `complete` to `work`, age it, kill a reparse of it, check it,
-    rerun reparse, check again."""
-    copy_archive(complete, work)
-    expected = age_articles(work)
-    cmd = reparse_command(work)
-    kill = run_and_kill(cmd, work / "killed.log", at=at, when=when)
-    at_kill = check_archive(work)
-    rerun_exit = run(cmd, work / "rerun.log")
-    return Trial(
-        "reparse",
-        kill,
-        at_kill,
-        rerun_exit,
-        check_archive(work),
-        compare_with_truth(work, site, base_url),
-        revisions=wrong_revisions(work, expected),
+    conn.execute(
+        "update article_revisions set body_text = ?, content_hash = ?"
+        " where article_id = ? and revision = ?",
+        (body, digest, article_id, revision),
     )
-
-
-def copy_archive(source: Path, target: Path) -> None:
-    target.mkdir(parents=True, exist_ok=True)
-    for suffix in ("", "-wal"):  # no -wal once the last writer closed cleanly
-        if (source / f"{DB}{suffix}").exists():
-            shutil.copy2(source / f"{DB}{suffix}", target / f"{DB}{suffix}")
-    shutil.copytree(source / WARC, target / WARC)
+    return revision + 1

@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-import sqlite3
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
-from humas_crawler.archive.record import RECORD_FIELDS, ArticleRecord, content_hash
+from humas_crawler.archive.record import RECORD_FIELDS, ArticleRecord
 from humas_crawler.archive.store import Store, utc_timestamp
 from humas_crawler.archive.warc import WarcWriter
 from humas_crawler.extract.jobs import extract_article
@@ -98,29 +97,3 @@ def build_from_pages(
             records.append(record)
         store.finish_run(run_id, status="ok", counts={"requests": len(pages)}, stats={})
     return records
-
-
-# Appended to a body to make it what an older extractor might have stored: reparse takes it out.
-OLD_BODY = " (versi ekstraktor lama)"
-
-
-def age_body(conn: sqlite3.Connection, article_id: int) -> int:
-    """Give an archived article the body an older extractor might have stored (the article row
-    and its current revision, content hash recomputed): reparse must store a new revision.
-    Returns the revision it must end at."""
-    revision, title, body, raw, category = conn.execute(
-        "select revision, title, body_text, published_raw, category_raw from articles where id = ?",
-        (article_id,),
-    ).fetchone()
-    body = (body or "") + OLD_BODY
-    digest = content_hash(title, body, raw, category)
-    conn.execute(
-        "update articles set body_text = ?, content_hash = ? where id = ?",
-        (body, digest, article_id),
-    )
-    conn.execute(
-        "update article_revisions set body_text = ?, content_hash = ?"
-        " where article_id = ? and revision = ?",
-        (body, digest, article_id, revision),
-    )
-    return revision + 1

@@ -1,0 +1,56 @@
+"""`humas-crawler replica`: serve a replica, with or without faults, until Ctrl-C or SIGTERM."""
+
+from __future__ import annotations
+
+import signal
+import threading
+from pathlib import Path
+
+from humas_crawler.replica.faults import LEDGER_PATH, FaultInjector, FaultPlan
+from humas_crawler.replica.model import ReplicaSite
+from humas_crawler.replica.server import ReplicaServer
+
+
+def serve_forever(
+    port: int,
+    articles: int,
+    *,
+    seed: int = 0,
+    sitemap: bool = False,
+    host: str = "127.0.0.1",
+    faults: FaultPlan | None = None,
+    fault_log: Path | None = None,
+) -> None:
+    """Serve a replica of `articles` articles until Ctrl-C (the `humas-crawler replica` command).
+
+    With an active `faults` plan (or a `fault_log`), a FaultInjector answers: its ledger is served
+    at /__faults__, written to `fault_log` (JSON lines) and summed up on stdout on exit.
+    """
+    stop = threading.Event()
+    # Explicit handlers: a process started in the background by a shell inherits an ignored
+    # SIGINT, and Python then never raises KeyboardInterrupt. Set before the URL is printed:
+    # whoever reads it may signal at once.
+    for signum in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(signum, lambda *_: stop.set())
+    site = ReplicaSite(articles, seed=seed, sitemap=sitemap)
+    injector = None
+    if (faults is not None and faults.active) or fault_log is not None:
+        injector = FaultInjector(faults or FaultPlan(), site, log=fault_log)
+    server = ReplicaServer(site, host=host, port=port, faults=injector).start()
+    print(
+        f"replica of kaltimprov.go.id with {len(site)} articles at {server.base_url}/berita",
+        flush=True,
+    )
+    if injector is not None:
+        print(
+            f"faults: {injector.plan.describe()}; ledger at {server.base_url}{LEDGER_PATH}",
+            flush=True,
+        )
+    try:
+        while not stop.wait(0.5):
+            pass
+    finally:
+        server.stop()
+        if injector is not None:
+            injector.close()
+            print(f"faults injected: {injector.summary()}", flush=True)
