@@ -8,6 +8,7 @@ import sys
 
 import pytest
 
+from humas_crawler.archive.lock import CrawlLock
 from humas_crawler.replica.checks import archived, rows
 from humas_crawler.replica.model import ReplicaSite
 from humas_crawler.replica.server import Faults, ReplicaServer, Request, Response
@@ -187,3 +188,40 @@ def test_sitemap_from_robots_is_a_route_to_every_article(tmp_path) -> None:
     assert result.returncode == 0, result.stderr[-2000:]
     assert "/sitemap.xml" in paths
     assert len(archived(tmp_path)) == 15
+
+
+# What the crawl does when the archive is taken or broken between the runner's check and the
+# crawl itself: the CrawlArchive component stops it with the same exit code and message.
+SKIP_CHECK = (
+    "import sys; from humas_crawler.crawl.archive import CrawlArchive;"
+    " CrawlArchive.check = staticmethod(lambda db: None);"
+    " from humas_crawler.cli import main; main(sys.argv[1:])"
+)
+
+
+def test_a_lock_taken_after_the_check_stops_the_crawl_with_exit_2(tmp_path) -> None:
+    db = tmp_path / "humas.sqlite"
+    with CrawlLock(db) as lock:
+        lock.update(command="reparse")
+        result = subprocess.run(
+            [sys.executable, "-c", SKIP_CHECK, "crawl", "--db", str(db),
+             "--warc-dir", str(tmp_path / "warc"), "--base-url", "http://127.0.0.1:9"],
+            capture_output=True, text=True, timeout=120,
+        )  # fmt: skip
+    assert result.returncode == 2, result.stderr[-2000:]
+    assert "reparse" in result.stderr.splitlines()[-1]
+    assert not (tmp_path / "warc").exists()
+
+
+def test_an_archive_that_cannot_be_opened_fails_the_crawl_with_exit_1(tmp_path) -> None:
+    db = tmp_path / "humas.sqlite"
+    db.write_bytes(b"this is not a database" * 100)
+    result = subprocess.run(
+        [sys.executable, "-c", SKIP_CHECK, "crawl", "--db", str(db),
+         "--warc-dir", str(tmp_path / "warc"), "--base-url", "http://127.0.0.1:9"],
+        capture_output=True, text=True, timeout=120,
+    )  # fmt: skip
+    assert result.returncode == 1, result.stderr[-2000:]
+    last = result.stderr.strip().splitlines()[-1]
+    assert last.startswith("Error: ") and "not a SQLite database" in last, last
+    assert "Traceback" not in result.stderr

@@ -1,18 +1,25 @@
-"""What the components of one crawl share: the lock, the store, the WARC writer, the run."""
+"""The archive of one crawl, as a Scrapy extension: the lock, the store, the run row, the WARC.
+
+Every other component of the crawl finds it with `crawler.get_extension(CrawlArchive)`.
+"""
 
 from __future__ import annotations
 
 import logging
 import os
 import socket
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from scrapy import Spider, signals
+from scrapy.exceptions import CloseSpider
+
 from humas_crawler import __version__
-from humas_crawler.archive.lock import CrawlLock
-from humas_crawler.archive.store import Store, utc_timestamp
+from humas_crawler.archive.lock import CrawlLock, LockError
+from humas_crawler.archive.store import Store, StoreError, utc_timestamp
 from humas_crawler.archive.warc import WarcWriter
+from humas_crawler.crawl.frontier import Memory
+from humas_crawler.defaults import DEFAULT_WARC_DIR, WARC_MAX_BYTES, default_db_path
 from humas_crawler.normalize import Site, Taxonomy
 
 if TYPE_CHECKING:
@@ -20,56 +27,98 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-DEFAULT_DB = "data/humas.sqlite"
-DEFAULT_WARC_DIR = "data/warc"
-DEFAULT_WARC_MAX_BYTES = 100 * 1024 * 1024
+# Why a crawl stopped before it began (the spider's close reason; the run's status).
+LOCKED = "locked"
+ARCHIVE_ERROR = "archive-error"
 
 
-def default_db_path() -> str:
-    return os.environ.get("HUMAS_DB") or DEFAULT_DB
+class CrawlArchive:
+    """The archive a crawl writes into, opened once and closed once.
 
+    - When the crawler is built (`from_crawler`), the crawl lock is taken: before any other
+      component exists, so a second crawl of the same archive stops before it touches anything
+      (not even a JOBDIR the first one is using). A held lock raises `LockHeld`.
+    - When the spider opens, the store is opened (created, migrated), runs that never finished
+      are marked `interrupted`, this run's row is started, the taxonomy synced and the WARC
+      writer opened; what the frontier needs to know of the archive is read once (`memory`).
+      An archive that cannot be opened closes the spider (reason `archive-error`).
+    - When the engine stops, after every `spider_closed` handler (the run recorder writes the
+      run's end then), the WARC writer, the store and the lock are closed.
+    """
 
-@dataclass
-class Archive:
-    """The open archive of one run. Built once per crawler (`Archive.of(crawler)`)."""
-
-    db_path: Path
-    warc_dir: Path
-    warc_max_bytes: int = DEFAULT_WARC_MAX_BYTES
-    warc_fsync: bool = False
-    lock: CrawlLock | None = None
-    store: Store | None = None
-    warc: WarcWriter | None = None
-    site: Site | None = None
-    run_id: int | None = None
-    mode: str = "incremental"
-    deep_listings: bool = False
-    interrupted_runs: int = 0
-    counts: dict[str, int] = field(default_factory=dict)
+    def __init__(
+        self,
+        db_path: Path,
+        warc_dir: Path,
+        *,
+        warc_max_bytes: int = WARC_MAX_BYTES,
+        warc_fsync: bool = False,
+    ) -> None:
+        self.db_path = db_path
+        self.warc_dir = warc_dir
+        self.warc_max_bytes = warc_max_bytes
+        self.warc_fsync = warc_fsync
+        self.lock = CrawlLock(db_path)
+        self.store: Store | None = None
+        self.warc: WarcWriter | None = None
+        self.site: Site | None = None
+        self.run_id: int | None = None
+        self.memory: Memory | None = None
+        self.interrupted_runs = 0
+        self.open_error: str | None = None  # why the archive could not be opened
+        self.finished_run: dict[str, Any] | None = None  # the run row as the run ended
 
     @classmethod
-    def of(cls, crawler: Crawler) -> Archive:
-        archive = getattr(crawler, "_humas_archive", None)
-        if archive is None:
-            settings = crawler.settings
-            archive = cls(
-                db_path=Path(settings.get("HUMAS_DB") or default_db_path()),
-                warc_dir=Path(settings.get("HUMAS_WARC_DIR") or DEFAULT_WARC_DIR),
-                warc_max_bytes=settings.getint("HUMAS_WARC_MAX_BYTES", DEFAULT_WARC_MAX_BYTES),
-                warc_fsync=settings.getbool("HUMAS_WARC_FSYNC", False),
-                lock=settings.get("HUMAS_LOCK"),
-            )
-            crawler._humas_archive = archive  # type: ignore[attr-defined]
+    def from_crawler(cls, crawler: Crawler) -> CrawlArchive:
+        settings = crawler.settings
+        archive = cls(
+            db_path=Path(settings.get("HUMAS_DB") or default_db_path()),
+            warc_dir=Path(settings.get("HUMAS_WARC_DIR") or DEFAULT_WARC_DIR),
+            warc_max_bytes=settings.getint("HUMAS_WARC_MAX_BYTES", WARC_MAX_BYTES),
+            warc_fsync=settings.getbool("HUMAS_WARC_FSYNC", False),
+        )
+        spider = crawler.spider
+        archive.lock.acquire(
+            {
+                **_process_info(),
+                "base_url": getattr(spider, "base_url", None),
+                "mode": getattr(spider, "mode", None),
+            }
+        )
+        crawler.signals.connect(archive.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(archive.engine_stopped, signal=signals.engine_stopped)
         return archive
 
+    @staticmethod
+    def check(db_path: Path) -> None:
+        """Fail now, before any crawl machinery starts, if the crawl could not open the archive:
+        `LockHeld` when another crawl or reparse holds it, `StoreError` when the file is corrupt,
+        foreign, newer or read-only. Creates (and migrates) the archive as the crawl would, and
+        keeps nothing open or locked: the crawl itself then opens it once (a lock taken by
+        someone else in between still stops it, with the same error, from `from_crawler`)."""
+        lock = CrawlLock(db_path)
+        lock.acquire(_process_info())
+        try:
+            Store.open(db_path).close()
+        finally:
+            lock.release()
+
+    @property
+    def is_open(self) -> bool:
+        return self.store is not None
+
+    def spider_opened(self, spider: Spider) -> None:
+        try:
+            self.open(mode=getattr(spider, "mode", "incremental"), base_url=spider.base_url)
+        except (StoreError, LockError, OSError) as exc:
+            self.open_error = " ".join(str(exc).split())
+            logger.error("the archive cannot be opened: %s", self.open_error)
+            self.close()
+            raise CloseSpider(ARCHIVE_ERROR) from exc
+
     def open(self, *, mode: str, base_url: str) -> None:
-        """Take the lock, open the store, note dead runs as interrupted and start this run."""
+        """Open the store, note dead runs as interrupted, start this run, open the WARC writer."""
         self.site = Site.from_base_url(base_url)
-        self.mode = mode
-        if self.lock is None:
-            self.lock = CrawlLock(self.db_path)
-        if not self.lock.held:
-            self.lock.acquire(self._lock_info())
         self.store = Store.open(self.db_path)
         previous = self.store.last_runs(1)
         self.interrupted_runs = self.store.mark_interrupted()
@@ -84,7 +133,12 @@ class Archive:
             if self.interrupted_runs
             else (previous[0]["status"] if previous else None)
         )
-        self.deep_listings = last_status in ("interrupted", "failed")
+        self.memory = Memory(
+            known=self.store.known_articles(),
+            failed=set(self.store.failed_urls()),
+            redirects=self.store.redirects(),
+            resume=last_status in ("interrupted", "failed"),
+        )
         self.run_id = self.store.start_run(mode, self.site.base_url)
         self.lock.update(run_id=self.run_id)
         self.store.sync_categories(Taxonomy.default())
@@ -95,18 +149,36 @@ class Archive:
             warcinfo={"isPartOf": f"humas-crawler run {self.run_id}", "robots": "obey"},
         )
 
-    def _lock_info(self) -> dict[str, Any]:
-        return {
-            "pid": os.getpid(),
-            "started_at": utc_timestamp(),
-            "host": socket.gethostname(),
-            "software": f"humas-crawler/{__version__}",
-        }
+    def finish_run(
+        self, *, status: str, counts: dict[str, int], stats: dict[str, Any], message: str | None
+    ) -> None:
+        """Record how the run ended (its row keeps `running` if the process dies first)."""
+        if self.store is None or self.run_id is None:
+            return
+        self.store.finish_run(
+            self.run_id, status=status, counts=counts, stats=stats, message=message
+        )
+        self.finished_run = self.store.get_run(self.run_id)
+
+    def engine_stopped(self) -> None:
+        self.close()
 
     def close(self) -> None:
+        """Close the WARC writer, the store and the lock (each once; safe to call again)."""
         if self.warc is not None:
             self.warc.close()
+            self.warc = None
         if self.store is not None:
             self.store.close()
-        if self.lock is not None and self.lock.held:
+            self.store = None
+        if self.lock.held:
             self.lock.release()
+
+
+def _process_info() -> dict[str, Any]:
+    return {
+        "pid": os.getpid(),
+        "started_at": utc_timestamp(),
+        "host": socket.gethostname(),
+        "software": f"humas-crawler/{__version__}",
+    }

@@ -12,48 +12,45 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
-from humas_crawler.crawl.archive import Archive
+from humas_crawler.crawl.archive import ARCHIVE_ERROR, CrawlArchive
 from humas_crawler.crawl.monitor import DEFAULT_THRESHOLDS, MONITORED_FIELDS, Coverage, evaluate
+from humas_crawler.crawl.pipelines import CoveragePipeline
 
 logger = logging.getLogger(__name__)
 
-EXIT_CODES = {"ok": 0, "failed": 1, "locked": 2, "degraded": 3, "interrupted": 1}
-
 
 class RunRecorder:
-    """Open the archive for the run (lock, store, WARC) and record how the run ended.
+    """Judge how the run went and record it: status, counts and Scrapy's stats in `crawl_runs`.
 
-    At the end it judges coverage and error rate (`humas_crawler.crawl.monitor`) and stores the
-    status (`ok`, `degraded`, `failed`, `interrupted`), the counts and Scrapy's stats in
-    `crawl_runs`.
+    At `spider_closed` it judges coverage and error rate (`humas_crawler.crawl.monitor`) and
+    gives the run its status (`ok`, `degraded`, `failed`, `interrupted`; `failed` too when the
+    archive could not be opened or written), in the stats (`humas/status`, `humas/problems`) and,
+    through the `CrawlArchive`, in the run's row.
     """
 
     def __init__(self, crawler: Crawler) -> None:
         self.crawler = crawler
-        self.archive = Archive.of(crawler)
-        self.coverage = Coverage.of(crawler)
-        spider = crawler.spider
-        self.archive.open(
-            mode=getattr(spider, "mode", "incremental"),
-            base_url=getattr(spider, "base_url", None) or crawler.settings.get("HUMAS_BASE_URL"),
-        )
         crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> RunRecorder:
-        if crawler.spider is None or not hasattr(crawler.spider, "frontier"):
-            raise NotConfigured("RunRecorder only records humas-crawler spiders.")
         return cls(crawler)
 
     def spider_closed(self, spider: Spider, reason: str) -> None:
+        archive = self.crawler.get_extension(CrawlArchive)
+        if archive is None:
+            logger.error("no CrawlArchive extension: the run is not recorded")
+            return
         stats = self.crawler.stats
         settings = self.crawler.settings
+        pipeline = self.crawler.get_item_pipeline(CoveragePipeline)
+        coverage = pipeline.coverage if pipeline is not None else Coverage()
         values = stats.get_stats()
         requests = int(values.get("downloader/request_count", 0))
         responses = int(values.get("downloader/response_count", 0))
         errors = int(values.get("humas/fetch_error", 0)) + int(values.get("humas/listing_error", 0))
         verdict = evaluate(
-            self.coverage,
+            coverage,
             article_pages=int(values.get("humas/article_requested", 0))
             - int(values.get("humas/fetch_error", 0)),
             requests=requests,
@@ -68,7 +65,10 @@ class RunRecorder:
             min_sample=settings.getint("HUMAS_MONITOR_MIN_ARTICLES", 5),
         )
         problems = list(verdict.problems)
-        if reason == "archive-error":
+        if reason == ARCHIVE_ERROR and archive.open_error is not None:
+            status = "failed"
+            problems.insert(0, archive.open_error)
+        elif reason == ARCHIVE_ERROR:
             status = "failed"
             problems.insert(
                 0, f"the archive could not be written: {values.get('humas/archive_error')}"
@@ -78,12 +78,12 @@ class RunRecorder:
             problems.insert(0, f"the crawl was stopped before it finished ({reason})")
         elif responses == 0:
             status = "failed"
-            where = self.archive.site.base_url if self.archive.site else "the site"
+            where = archive.site.base_url if archive.site else "the site"
             problems.insert(0, f"no response from {where}")
         else:
             status = verdict.status
         for name in MONITORED_FIELDS:
-            stats.set_value(f"humas/coverage/{name}", round(self.coverage.ratio(name), 4))
+            stats.set_value(f"humas/coverage/{name}", round(coverage.ratio(name), 4))
         stats.set_value("humas/status", status)
         stats.set_value("humas/problems", problems)
         counts = {
@@ -94,18 +94,14 @@ class RunRecorder:
             "errors": errors,
             "quarantined": int(values.get("humas/quarantined", 0)),
         }
-        store = self.archive.store
-        if store is not None and self.archive.run_id is not None:
-            store.finish_run(
-                self.archive.run_id,
-                status=status,
-                counts=counts,
-                stats=stats.get_stats(),
-                message="; ".join(problems) or None,
-            )
+        archive.finish_run(
+            status=status,
+            counts=counts,
+            stats=stats.get_stats(),
+            message="; ".join(problems) or None,
+        )
         for problem in problems:
-            logger.error("run %s %s: %s", self.archive.run_id, status, problem)
-        self.archive.close()
+            logger.error("run %s %s: %s", archive.run_id, status, problem)
 
 
 class Progress:

@@ -8,8 +8,19 @@ from dataclasses import dataclass, field
 from datetime import date, timedelta
 
 from humas_crawler.extract.listing import ListingEntry
+from humas_crawler.normalize import Site
 
 MODES = ("incremental", "full")
+
+
+@dataclass(frozen=True)
+class Memory:
+    """What the archive knows when a run starts: all the frontier needs of it (read once)."""
+
+    known: dict[str, str | None]  # canonical url -> published_date (YYYY-MM-DD) or None
+    failed: set[str]  # URLs whose fetch failed last time: asked for again first
+    redirects: list[tuple[str, str]]  # (first URL asked for, final URL) of archived redirects
+    resume: bool = False  # the last run was interrupted or failed: paginate listings to the end
 
 
 @dataclass
@@ -35,6 +46,34 @@ class Frontier:
     deep_listings: bool = False
     scheduled: set[str] = field(default_factory=set)
     decisions: Counter[str] = field(default_factory=Counter)
+
+    @classmethod
+    def for_run(
+        cls,
+        memory: Memory,
+        site: Site,
+        *,
+        mode: str,
+        revisit_days: int = 7,
+        today: date | None = None,
+        max_articles: int | None = None,
+    ) -> Frontier:
+        """The frontier of a run over the archive `memory` describes."""
+        aliases = {}
+        for first, final in memory.redirects:
+            a, b = site.canonicalize(first), site.canonicalize(final)
+            if a and b and a != b:
+                aliases[a] = b
+        return cls(
+            mode=mode,
+            known=memory.known,
+            failed=set(memory.failed),
+            aliases=aliases,
+            revisit_days=revisit_days,
+            today=today,
+            max_articles=max_articles,
+            deep_listings=memory.resume,
+        )
 
     def __post_init__(self) -> None:
         if self.mode not in MODES:

@@ -12,7 +12,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 
 from humas_crawler.archive.store import utc_timestamp
-from humas_crawler.crawl.archive import Archive
+from humas_crawler.crawl.archive import CrawlArchive
 
 logger = logging.getLogger(__name__)
 
@@ -38,15 +38,18 @@ class WarcCaptureMiddleware:
     other capture row is stored at once.
     """
 
-    def __init__(self, crawler: Crawler) -> None:
+    def __init__(self, crawler: Crawler, archive: CrawlArchive) -> None:
         self.crawler = crawler
-        self.archive = Archive.of(crawler)
+        self.archive = archive
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> WarcCaptureMiddleware:
         if not crawler.settings.getbool("HUMAS_WARC_ENABLED", True):
             raise NotConfigured("HUMAS_WARC_ENABLED is off: responses are not archived to WARC.")
-        return cls(crawler)
+        archive = crawler.get_extension(CrawlArchive)
+        if archive is None:
+            raise NotConfigured("WarcCaptureMiddleware needs the CrawlArchive extension.")
+        return cls(crawler, archive)
 
     def process_response(self, request: Request, response: Response) -> Response:
         archive = self.archive

@@ -6,8 +6,6 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from scrapy.crawler import Crawler
-
     from humas_crawler.archive.record import ArticleRecord
 
 MONITORED_FIELDS = ("title", "published_at", "category", "body_text")
@@ -32,14 +30,6 @@ class Coverage:
     articles: int = 0  # article pages that went through extraction
     extracted: int = 0  # of which yielded an article (a title or a body)
     present: dict[str, int] = field(default_factory=lambda: dict.fromkeys(MONITORED_FIELDS, 0))
-
-    @classmethod
-    def of(cls, crawler: Crawler) -> Coverage:
-        coverage = getattr(crawler, "_humas_coverage", None)
-        if coverage is None:
-            coverage = cls()
-            crawler._humas_coverage = coverage  # type: ignore[attr-defined]
-        return coverage
 
     def add(self, record: ArticleRecord | None) -> None:
         """Count one article page: its record, or None when it yielded no article."""

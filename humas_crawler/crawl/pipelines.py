@@ -6,11 +6,11 @@ import logging
 from typing import Any
 
 from scrapy.crawler import Crawler
-from scrapy.exceptions import DropItem
+from scrapy.exceptions import DropItem, NotConfigured
 from scrapy.utils.defer import deferred_from_coro
 
 from humas_crawler.archive.store import StoreError
-from humas_crawler.crawl.archive import Archive
+from humas_crawler.crawl.archive import ARCHIVE_ERROR, CrawlArchive
 from humas_crawler.crawl.items import (
     ArticleItem,
     FetchFailedItem,
@@ -28,13 +28,16 @@ EXTRACTION_FAILURES = frozenset({"extraction-error", "empty-extraction"})
 class ArchivePipeline:
     """Store articles (with their capture, in one transaction), quarantines and fetch failures."""
 
-    def __init__(self, crawler: Crawler) -> None:
+    def __init__(self, crawler: Crawler, archive: CrawlArchive) -> None:
         self.crawler = crawler
-        self.archive = Archive.of(crawler)
+        self.archive = archive
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> ArchivePipeline:
-        return cls(crawler)
+        archive = crawler.get_extension(CrawlArchive)
+        if archive is None:
+            raise NotConfigured("ArchivePipeline needs the CrawlArchive extension.")
+        return cls(crawler, archive)
 
     def process_item(self, item: Any) -> Any:
         try:
@@ -46,7 +49,7 @@ class ArchivePipeline:
             self.crawler.stats.set_value("humas/archive_error", str(exc))
             engine = self.crawler.engine
             if engine is not None and engine.spider is not None:
-                deferred_from_coro(engine.close_spider_async(reason="archive-error"))
+                deferred_from_coro(engine.close_spider_async(reason=ARCHIVE_ERROR))
             raise DropItem(f"not archived: {exc}") from exc
         except Exception as exc:  # one bad item must never stop a long crawl: quarantine it
             if not isinstance(item, ArticleItem):
@@ -64,7 +67,7 @@ class ArchivePipeline:
         run_id = self.archive.run_id
         stats = self.crawler.stats
         if store is None:
-            raise RuntimeError("the archive is not open (is the RunRecorder extension enabled?)")
+            raise RuntimeError("the archive is not open")
         if isinstance(item, ArticleItem):
             result = store.save_article(
                 item.record, capture=item.capture, run_id=run_id, fetched_at=item.fetched_at
@@ -100,12 +103,12 @@ class ArchivePipeline:
 class CoveragePipeline:
     """Count how many extracted articles have each monitored field (for the degraded alarm)."""
 
-    def __init__(self, crawler: Crawler) -> None:
-        self.coverage = Coverage.of(crawler)
+    def __init__(self) -> None:
+        self.coverage = Coverage()
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CoveragePipeline:
-        return cls(crawler)
+        return cls()
 
     def process_item(self, item: Any) -> Any:
         if isinstance(item, ArticleItem):

@@ -3,29 +3,21 @@
 from __future__ import annotations
 
 import logging
-import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from scrapy.crawler import CrawlerProcess
+from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
 from twisted.python.failure import Failure
 
-from humas_crawler.archive.lock import CrawlLock, LockHeld
-from humas_crawler.archive.store import Store, StoreError
-from humas_crawler.crawl.extensions import EXIT_CODES
+from humas_crawler.archive.lock import LockError, LockHeld
+from humas_crawler.archive.store import StoreError
+from humas_crawler.crawl.archive import LOCKED, CrawlArchive
 from humas_crawler.crawl.spider import KaltimprovSpider
+from humas_crawler.defaults import DEFAULT_WARC_DIR, EXIT_ERROR, RUN_EXIT_CODES
 
 logger = logging.getLogger(__name__)
-
-# Scrapy saves a JOBDIR's queue of pending requests only when the crawl stops cleanly, while it
-# appends every request it schedules to `requests.seen` as it goes. A crawl killed with -9 (or
-# by a power cut) thus leaves the seen list without the queue, and resuming from it filters out
-# every request that was queued but never fetched: the resumed run makes no request at all. A
-# clean stop leaves this mark; a JOBDIR without it is discarded.
-CLEAN_STOP_MARK = "humas-stopped-cleanly"
-JOBDIR_FILES = ("requests.seen", "requests.queue", "spider.state")  # what Scrapy keeps there
 
 
 @dataclass
@@ -38,7 +30,7 @@ class CrawlOptions:
     delay: float = 1.0
     concurrency: int = 2
     jobdir: Path | None = None
-    warc_dir: Path = Path("data/warc")
+    warc_dir: Path = Path(DEFAULT_WARC_DIR)
     log_level: str = "INFO"
     extra_settings: dict[str, Any] = field(default_factory=dict)
 
@@ -46,13 +38,13 @@ class CrawlOptions:
 @dataclass
 class CrawlOutcome:
     exit_code: int
-    status: str
-    run: dict[str, Any] | None = None
+    status: str  # the run's status, or `locked` when another crawl held the archive
+    run: dict[str, Any] | None = None  # the run's row as it ended; None when no run started
     problems: list[str] = field(default_factory=list)
     stats: dict[str, Any] = field(default_factory=dict)
 
 
-def build_settings(options: CrawlOptions, lock: CrawlLock | None = None) -> Settings:
+def build_settings(options: CrawlOptions) -> Settings:
     settings = Settings()
     settings.setmodule("humas_crawler.crawl.settings", priority="project")
     values: dict[str, Any] = {
@@ -65,7 +57,6 @@ def build_settings(options: CrawlOptions, lock: CrawlLock | None = None) -> Sett
         "AUTOTHROTTLE_START_DELAY": max(options.delay, 0.0),
         "AUTOTHROTTLE_TARGET_CONCURRENCY": float(options.concurrency),
         "LOG_LEVEL": options.log_level,
-        "HUMAS_LOCK": lock,
     }
     if options.jobdir is not None:
         values["JOBDIR"] = str(options.jobdir)
@@ -76,80 +67,52 @@ def build_settings(options: CrawlOptions, lock: CrawlLock | None = None) -> Sett
 
 def run_crawl(options: CrawlOptions) -> CrawlOutcome:
     """Crawl once; the outcome's exit code is 0 ok, 1 failed, 2 locked, 3 degraded."""
-    lock = CrawlLock(options.db)
     try:
-        lock.acquire({"base_url": options.base_url, "mode": options.mode})
+        # A held lock or a broken archive is one clear error, before Scrapy starts and logs.
+        CrawlArchive.check(options.db)
     except LockHeld as exc:
-        return CrawlOutcome(EXIT_CODES["locked"], "locked", problems=[str(exc)])
-    try:
-        # Open once up front: a corrupt or unwritable archive is a clear error, not a traceback.
-        Store.open(options.db).close()
-        process = CrawlerProcess(build_settings(options, lock))
-        if options.jobdir is not None:
-            take_jobdir(options.jobdir)  # after CrawlerProcess: its log handler shows the warning
-        crawler = process.create_crawler(KaltimprovSpider)
-        errors: list[str] = []
-
-        def failed(failure: Failure) -> None:
-            errors.append(failure.getErrorMessage() or failure.type.__name__)
-
-        deferred = process.crawl(
-            crawler,
-            base_url=options.base_url,
-            mode=options.mode,
-            revisit_days=options.revisit_days,
-            max_articles=options.max_articles,
-        )
-        deferred.addErrback(failed)
-        process.start()
-        stopped = crawler.stats.get_value("humas/status") if crawler.stats else None
-        if stopped == "interrupted" and not errors and options.jobdir and options.jobdir.is_dir():
-            # Still under the lock: no other crawl can take the directory meanwhile.
-            (options.jobdir / CLEAN_STOP_MARK).touch()
-    except StoreError as exc:
-        return CrawlOutcome(EXIT_CODES["failed"], "failed", problems=[str(exc)])
-    finally:
-        if lock.held:
-            lock.release()
+        return CrawlOutcome(RUN_EXIT_CODES[LOCKED], LOCKED, problems=[str(exc)])
+    except (StoreError, LockError) as exc:
+        return CrawlOutcome(EXIT_ERROR, "failed", problems=[str(exc)])
+    process = CrawlerProcess(build_settings(options))
+    crawler = process.create_crawler(KaltimprovSpider)
+    errors: list[Failure] = []
+    deferred = process.crawl(
+        crawler,
+        base_url=options.base_url,
+        mode=options.mode,
+        revisit_days=options.revisit_days,
+        max_articles=options.max_articles,
+    )
+    deferred.addErrback(errors.append)
+    process.start()
+    archive = _archive_of(crawler)
     stats = crawler.stats.get_stats() if crawler.stats else {}
     if errors:
-        return CrawlOutcome(EXIT_CODES["failed"], "failed", problems=errors, stats=stats)
+        failure = errors[0]
+        if archive is not None:
+            archive.close()  # a crawl that failed to start never stopped its engine
+        message = failure.getErrorMessage() or failure.type.__name__
+        if failure.check(LockHeld):
+            return CrawlOutcome(RUN_EXIT_CODES[LOCKED], LOCKED, problems=[message])
+        if failure.check(StoreError, LockError):
+            return CrawlOutcome(EXIT_ERROR, "failed", problems=[message])
+        return CrawlOutcome(
+            EXIT_ERROR, "failed", problems=[f.getErrorMessage() for f in errors], stats=stats
+        )
     status = stats.get("humas/status", "failed")
-    if options.jobdir is not None and status != "interrupted" and options.jobdir.exists():
-        # A JOBDIR remembers every request as seen: once its crawl has finished, keeping it would
-        # make the next scheduled run with the same --jobdir filter out everything.
-        shutil.rmtree(options.jobdir)
-    run = None
-    with Store.open(options.db) as store:
-        runs = store.last_runs(1)
-        run = runs[0] if runs else None
     return CrawlOutcome(
-        EXIT_CODES.get(status, 1),
+        RUN_EXIT_CODES.get(status, EXIT_ERROR),
         status,
-        run=run,
+        run=archive.finished_run if archive is not None else None,
         problems=list(stats.get("humas/problems", [])),
         stats=stats,
     )
 
 
-def take_jobdir(jobdir: Path) -> None:
-    """Make `jobdir` this run's: what a crawl that did not stop cleanly left there is discarded.
-
-    Without its queue, a rerun starts from the listings again; as after any interrupted run it
-    paginates every listing to the end, so the archive is completed all the same.
-    """
-    mark = jobdir / CLEAN_STOP_MARK
-    left = [jobdir / name for name in JOBDIR_FILES if (jobdir / name).exists()]
-    if left and not mark.exists():
-        logger.warning(
-            "%s was left by a crawl that did not stop cleanly (killed?): its saved queue is "
-            "incomplete, so it is discarded and this crawl starts afresh",
-            jobdir,
-        )
-        for path in left:
-            if path.is_dir():
-                shutil.rmtree(path)
-            else:
-                path.unlink()
-    # A crawl killed from now on must leave no mark behind.
-    mark.unlink(missing_ok=True)
+def _archive_of(crawler: Crawler) -> CrawlArchive | None:
+    """The crawl's archive component; None when the crawl stopped before it was built."""
+    try:
+        return crawler.get_extension(CrawlArchive)
+    except RuntimeError:  # the extension manager was never built
+        return None

@@ -2,9 +2,7 @@
 
 from __future__ import annotations
 
-import os
-
-from humas_crawler.extract.decode import USER_AGENT as _USER_AGENT
+from humas_crawler import defaults
 
 BOT_NAME = "humas_crawler"
 SPIDER_MODULES = ["humas_crawler.crawl.spider"]
@@ -12,7 +10,7 @@ NEWSPIDER_MODULE = "humas_crawler.crawl.spider"
 
 # Politeness defaults (docs/operations.md): robots.txt, an honest User-Agent, 1 s delay, 2 per
 # domain, AutoThrottle, retries with back-off, no responses above 20 MB, no other hosts.
-USER_AGENT = _USER_AGENT
+USER_AGENT = defaults.USER_AGENT
 ROBOTSTXT_OBEY = True
 DOWNLOAD_DELAY = 1.0
 CONCURRENT_REQUESTS = 16
@@ -21,7 +19,7 @@ AUTOTHROTTLE_ENABLED = True
 AUTOTHROTTLE_START_DELAY = 1.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
 DOWNLOAD_TIMEOUT = 60
-DOWNLOAD_MAXSIZE = 20 * 1024 * 1024
+DOWNLOAD_MAXSIZE = defaults.MAX_BYTES
 RETRY_ENABLED = True
 RETRY_TIMES = 3
 RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
@@ -50,7 +48,11 @@ ITEM_PIPELINES = {
     "humas_crawler.crawl.pipelines.CoveragePipeline": 400,
 }
 EXTENSIONS = {
+    # The archive first: it takes the crawl lock before anything else exists.
+    "humas_crawler.crawl.archive.CrawlArchive": 50,
     "humas_crawler.crawl.extensions.RunRecorder": 100,
+    # After the RunRecorder: it reads the run's status when the spider closes.
+    "humas_crawler.crawl.jobdir.JobdirGuard": 110,
     "humas_crawler.crawl.extensions.Progress": 500,
     # Our Progress extension reports instead.
     "scrapy.extensions.logstats.LogStats": None,
@@ -68,9 +70,9 @@ HUMAS_ERROR_SLOWDOWN = 1.5
 HUMAS_ERROR_DELAY_MAX = 10.0
 
 # The archive (see README, "Settings").
-HUMAS_DB = os.environ.get("HUMAS_DB", "data/humas.sqlite")
-HUMAS_WARC_DIR = "data/warc"
-HUMAS_WARC_MAX_BYTES = 100 * 1024 * 1024
+HUMAS_DB = defaults.default_db_path()
+HUMAS_WARC_DIR = defaults.DEFAULT_WARC_DIR
+HUMAS_WARC_MAX_BYTES = defaults.WARC_MAX_BYTES
 # fsync each WARC record: guards against power loss; a killed crawl loses nothing without it.
 HUMAS_WARC_FSYNC = False
 # Monitoring thresholds: below them a run is `degraded` (exit code 3).

@@ -16,7 +16,7 @@ from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 from twisted.python.failure import Failure
 
 from humas_crawler.archive.store import utc_timestamp
-from humas_crawler.crawl.archive import Archive
+from humas_crawler.crawl.archive import CrawlArchive
 from humas_crawler.crawl.frontier import MODES, Frontier
 from humas_crawler.crawl.items import (
     ArticleItem,
@@ -26,9 +26,10 @@ from humas_crawler.crawl.items import (
 )
 from humas_crawler.crawl.middlewares import CAPTURE, DEFER_CAPTURE
 from humas_crawler.crawl.redirects import RefusedRedirect
+from humas_crawler.defaults import crawl_workers
 from humas_crawler.extract.decode import decode_html
 from humas_crawler.extract.jobs import extract_article, extract_listing
-from humas_crawler.extract.workers import Extractor, default_workers
+from humas_crawler.extract.workers import Extractor
 from humas_crawler.normalize import DEFAULT_BASE_URL, Site
 
 logger = logging.getLogger(__name__)
@@ -73,33 +74,20 @@ class KaltimprovSpider(Spider):
 
     # ----- start --------------------------------------------------------------------------
 
-    def _make_frontier(self) -> Frontier:
-        archive = Archive.of(self.crawler)
-        store = archive.store
-        assert store is not None, "the RunRecorder extension opens the archive"
-        return Frontier(
+    async def start(self) -> AsyncIterator[Request]:
+        archive = self.crawler.get_extension(CrawlArchive)
+        if archive is None or archive.memory is None:
+            raise RuntimeError("the CrawlArchive extension must be enabled: it opens the archive")
+        self.frontier = Frontier.for_run(
+            archive.memory,
+            self.site,
             mode=self.mode,
-            known=store.known_articles(),
-            failed=set(store.failed_urls()),
-            aliases=self._aliases(store.redirects()),
             revisit_days=self.revisit_days,
             today=datetime.now(WITA).date(),
             max_articles=self.max_articles,
-            deep_listings=archive.deep_listings,
         )
-
-    def _aliases(self, redirects: list[tuple[str, str]]) -> dict[str, str]:
-        aliases = {}
-        for first, final in redirects:
-            a, b = self.site.canonicalize(first), self.site.canonicalize(final)
-            if a and b and a != b:
-                aliases[a] = b
-        return aliases
-
-    async def start(self) -> AsyncIterator[Request]:
-        self.frontier = self._make_frontier()
         workers = self.crawler.settings.getint("HUMAS_EXTRACT_WORKERS", -1)
-        self.extractor = Extractor(default_workers() if workers < 0 else workers)
+        self.extractor = Extractor(crawl_workers() if workers < 0 else workers)
         base = self.base_url
         yield Request(
             f"{base}/robots.txt",

@@ -1,0 +1,69 @@
+"""Every default of humas-crawler and every exit code, in one place (imported by every layer)."""
+
+from __future__ import annotations
+
+import os
+
+from humas_crawler import __version__
+
+# --- where the archive lives ------------------------------------------------------------------
+
+DEFAULT_DB = "data/humas.sqlite"
+DEFAULT_WARC_DIR = "data/warc"
+# A WARC file is closed and a new one started past this size.
+WARC_MAX_BYTES = 100 * 1024 * 1024
+
+
+def default_db_path() -> str:
+    """The archive a command uses without --db: $HUMAS_DB, else data/humas.sqlite."""
+    return os.environ.get("HUMAS_DB") or DEFAULT_DB
+
+
+# --- how pages are fetched --------------------------------------------------------------------
+
+USER_AGENT = f"humas-crawler/{__version__} (+https://github.com/humas-crawler/humas-crawler)"
+# Responses larger than this are refused (crawl: DOWNLOAD_MAXSIZE; inspect; reparse, decoded).
+MAX_BYTES = 20 * 1024 * 1024
+
+
+# --- extraction processes ---------------------------------------------------------------------
+
+
+def crawl_workers() -> int:
+    """Extraction processes beside a crawl: one when the machine has a second core (the crawl
+    process itself keeps the first busy with Scrapy, the WARC and SQLite), else none (inline)."""
+    return 1 if (os.cpu_count() or 1) >= 2 else 0
+
+
+def reparse_workers() -> int:
+    """Extraction processes of a reparse: one per core (the parent only reads WARC records and
+    writes SQLite)."""
+    return os.cpu_count() or 1
+
+
+# --- exit codes (docs/operations.md, "Exit codes") ----------------------------------------------
+# click itself exits 2 on a usage error and 1 on a ClickException.
+
+EXIT_OK = 0
+EXIT_ERROR = 1  # the archive, a file or a page cannot be used; a run failed or was interrupted
+EXIT_USAGE = 2  # bad arguments
+EXIT_LOCKED = 2  # another crawl or reparse holds the archive's lock
+EXIT_DEGRADED = 3  # crawl: finished, but coverage or error rate crossed a threshold
+EXIT_INTERRUPTED = 130  # reparse: Ctrl-C or SIGTERM (128 + SIGINT, as a shell reports it)
+EXIT_BROKEN_PIPE = 141  # export: the reader went away (128 + SIGPIPE)
+
+# A crawl's exit code by the status its run ended with.
+RUN_EXIT_CODES = {
+    "ok": EXIT_OK,
+    "degraded": EXIT_DEGRADED,
+    "failed": EXIT_ERROR,
+    "interrupted": EXIT_ERROR,
+    "locked": EXIT_LOCKED,
+}
+
+EXIT_CODES_HELP = (
+    "Exit codes: 0 done; 1 an error (the archive missing, corrupt, read-only or busy, a file"
+    " that cannot be read or written; crawl: the run failed); 2 bad arguments, or another crawl"
+    " or reparse holds the archive's lock; 3 crawl finished degraded; 130 reparse interrupted;"
+    " 141 export's reader went away."
+)
