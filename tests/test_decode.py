@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import gzip
+import zlib
+
 import pytest
 
-from humas_crawler.extract.decode import decode_html
+from humas_crawler.extract.decode import BodyError, decode_body, decode_html, decode_page
 
 TEXT = (
     "<html><head><title>Gubernur “Isran” di Café – Samarinda</title></head>"
@@ -42,3 +45,53 @@ def test_a_bom_wins_and_is_dropped() -> None:
     assert (
         decode_html(b"\xef\xbb\xbf<p>\xc3\xa9</p>", "text/html; charset=iso-8859-1") == "<p>é</p>"
     )
+
+
+# --- Content-Encoding, as reparse reads bodies back from WARC records ---------------------
+
+HTML = b"<html><body><h1>Judul</h1></body></html>" * 20
+try:  # not a dependency: Scrapy asks for br only when brotli is installed
+    import brotli
+
+    BROTLI = [
+        (brotli.compress(HTML), "br"),
+        (brotli.compress(gzip.compress(HTML)), "gzip, br"),
+    ]
+except ImportError:
+    BROTLI = []
+
+
+@pytest.mark.parametrize(
+    ("encoded", "coding"),
+    [
+        (HTML, None),
+        (HTML, "identity"),
+        (gzip.compress(HTML), "gzip"),
+        (gzip.compress(HTML[:100]) + gzip.compress(HTML[100:]), "x-gzip"),
+        (zlib.compress(HTML), "deflate"),
+        (zlib.compress(HTML)[2:-4], "deflate"),  # raw deflate, as some servers send
+        *BROTLI,
+    ],
+)
+def test_decode_body_undoes_content_encodings(encoded, coding) -> None:
+    assert decode_body(encoded, coding) == HTML
+
+
+@pytest.mark.parametrize(
+    ("encoded", "coding", "message"),
+    [
+        (b"not gzip at all", "gzip", "corrupt gzip data"),
+        (gzip.compress(HTML)[:-20], "gzip", "truncated gzip data"),
+        (HTML, "compress", "unsupported Content-Encoding 'compress'"),
+        (gzip.compress(b"x" * 5000), "gzip", "larger than 1000 bytes"),
+    ],
+)
+def test_decode_body_refuses_what_it_cannot_decode(encoded, coding, message) -> None:
+    with pytest.raises(BodyError, match=message):
+        decode_body(encoded, coding, limit=1000)
+
+
+def test_decode_page_undoes_the_encoding_then_reads_the_charset() -> None:
+    page = "<html><head><meta charset='windows-1252'></head><body>Café</body></html>"
+    encoded = gzip.compress(page.encode("cp1252"))
+    assert "Café" in decode_page(encoded, "text/html", "gzip")

@@ -3,6 +3,8 @@ a larger site)."""
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from humas_crawler.replica.faults import FaultPlan
@@ -53,4 +55,9 @@ def test_two_runs_under_every_fault_lose_nothing(tmp_path) -> None:
     for reason in REFUSED.values():
         assert f"1 of 1 quarantined `{reason}`" in text
     assert "| persistent | 8 | 0 | 2 | 2 of 2 archived, equal to the truth |" in text
-    assert "| charset | 3 | 0 | 3 | 3 of 3 archived, equal to the truth |" in text
+    # Run 2 may refetch a charset page: an article archived under its current URL and linked
+    # later in its old form looks new until its redirect is known (which run 1 reaches first
+    # depends on timing). Whatever the run, all three are archived right.
+    assert re.search(
+        r"\| charset \| 3 \| [01] \| 3 \| 3 of 3 archived, equal to the truth \|", text
+    )

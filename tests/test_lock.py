@@ -146,9 +146,10 @@ lock = CrawlLock(sys.argv[1])
 lock.acquire({})
 child = os.fork()
 if child == 0:  # a worker forked while the lock is held (as reparse's are) outlives its parent
+    os.write(1, b"forked\\n")  # after the fork hooks ran in this child; one write, atomic
     time.sleep(30)
     os._exit(0)
-print(child, flush=True)
+os.write(1, f"{child}\\n".encode())
 time.sleep(60)
 """
 
@@ -158,7 +159,11 @@ def test_a_forked_child_does_not_keep_the_lock_of_a_killed_parent(db_path: Path)
         [sys.executable, "-c", FORKING_HOLDER, str(db_path)], stdout=subprocess.PIPE, text=True
     )
     assert parent.stdout is not None
-    child = int(parent.stdout.readline())
+    # The child's line and the parent's, in either order: once both are read, the child has
+    # run its fork hooks (a busy machine may schedule it late).
+    lines = {parent.stdout.readline().strip() for _ in range(2)}
+    assert len(lines) == 2 and "forked" in lines, lines
+    child = int(next(line for line in lines if line != "forked"))
     try:
         with pytest.raises(LockHeld):
             CrawlLock(db_path).acquire({})  # the parent holds it

@@ -10,7 +10,6 @@ import gzip
 import shutil
 import socket
 import sqlite3
-import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,7 +20,6 @@ from humas_crawler.archive.lock import CrawlLock
 from humas_crawler.archive.record import ArticleRecord, content_hash
 from humas_crawler.cli.reparse import reparse
 from humas_crawler.crawl import reparse as reparse_module
-from humas_crawler.crawl.reparse import BodyError, decode_body
 from humas_crawler.replica.checks import TRUTH_FIELDS, archived, rows
 from humas_crawler.replica.model import ReplicaSite
 from humas_crawler.replica.server import Faults, ReplicaServer, Request, Response
@@ -519,48 +517,6 @@ def test_gzip_encoded_captures_are_decoded(tmp_path) -> None:
     result = archive.invoke()
     assert result.exit_code == 0, result.output
     assert summary(result).startswith("reparsed 6: 0 new, 0 changed, 6 unchanged, 0 quarantined")
-
-
-HTML = b"<html><body><h1>Judul</h1></body></html>" * 20
-try:  # not a dependency: Scrapy asks for br only when brotli is installed
-    import brotli
-
-    BROTLI = [
-        (brotli.compress(HTML), "br"),
-        (brotli.compress(gzip.compress(HTML)), "gzip, br"),
-    ]
-except ImportError:
-    BROTLI = []
-
-
-@pytest.mark.parametrize(
-    ("encoded", "coding"),
-    [
-        (HTML, None),
-        (HTML, "identity"),
-        (gzip.compress(HTML), "gzip"),
-        (gzip.compress(HTML[:100]) + gzip.compress(HTML[100:]), "x-gzip"),
-        (zlib.compress(HTML), "deflate"),
-        (zlib.compress(HTML)[2:-4], "deflate"),  # raw deflate, as some servers send
-        *BROTLI,
-    ],
-)
-def test_decode_body_undoes_content_encodings(encoded, coding) -> None:
-    assert decode_body(encoded, coding) == HTML
-
-
-@pytest.mark.parametrize(
-    ("encoded", "coding", "message"),
-    [
-        (b"not gzip at all", "gzip", "corrupt gzip data"),
-        (gzip.compress(HTML)[:-20], "gzip", "truncated gzip data"),
-        (HTML, "compress", "unsupported Content-Encoding 'compress'"),
-        (gzip.compress(b"x" * 5000), "gzip", "larger than 1000 bytes"),
-    ],
-)
-def test_decode_body_refuses_what_it_cannot_decode(encoded, coding, message) -> None:
-    with pytest.raises(BodyError, match=message):
-        decode_body(encoded, coding, limit=1000)
 
 
 def test_fields_outside_the_content_hash_are_refreshed_without_a_revision(tmp_path) -> None:

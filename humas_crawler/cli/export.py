@@ -24,6 +24,7 @@ from humas_crawler.cli.options import (
     open_archive,
     query_error,
 )
+from humas_crawler.defaults import EXIT_BROKEN_PIPE
 
 # What a reader of the news wants first; `--columns all` gives every column of `articles`.
 DEFAULT_COLUMNS: tuple[str, ...] = (
@@ -203,7 +204,7 @@ def _open_output(target: Path | None, encoding: str) -> Iterator[TextIO]:
         except BrokenPipeError:
             # The reader went away (`| head`): stop quietly, as other Unix tools do.
             _discard_stdout(binary)
-            raise SystemExit(141) from None  # 128 + SIGPIPE, what a shell reports for them
+            raise SystemExit(EXIT_BROKEN_PIPE) from None
         finally:
             stream.detach()  # leave the process's stdout open
         return

@@ -23,21 +23,14 @@ from humas_crawler.archive.store import (
     StoreError,
     describe_sqlite_error,
 )
-from humas_crawler.crawl.archive import default_db_path
-from humas_crawler.normalize import Taxonomy
+from humas_crawler.defaults import EXIT_LOCKED, default_db_path
+from humas_crawler.normalize import Site, Taxonomy
 from humas_crawler.normalize.categories import match_key
 
 F = TypeVar("F", bound=Callable[..., Any])
 
 _DAY_RE = re.compile(r"\d{4}-\d{2}-\d{2}")
 
-# Exit codes of every command (README, "Exit codes"). click itself exits 2 on a usage error
-# and 1 on a ClickException.
-EXIT_OK = 0
-EXIT_ERROR = 1  # the archive, a file or a page cannot be used; a run failed
-EXIT_USAGE = 2  # bad arguments
-EXIT_LOCKED = 2  # another crawl or reparse holds the archive's lock
-EXIT_DEGRADED = 3  # crawl: finished, but coverage or error rate crossed a threshold
 # OS errors that come from the user's files and surroundings, not from a bug: told in one line.
 _USER_ERRNOS = frozenset(
     {
@@ -64,6 +57,14 @@ class LockedError(click.ClickException):
     """Another crawl or reparse holds the archive: exit 2, as `crawl` always did."""
 
     exit_code = EXIT_LOCKED
+
+
+def site_from(base_url: str) -> Site:
+    """The site at `base_url`, or a click error naming --base-url."""
+    try:
+        return Site.from_base_url(base_url)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--base-url") from exc
 
 
 def db_option(function: F) -> F:

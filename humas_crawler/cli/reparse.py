@@ -11,21 +11,22 @@ import click
 
 from humas_crawler.archive.lock import CrawlLock, LockError, LockHeld
 from humas_crawler.archive.store import Store, StoreError
-from humas_crawler.cli.options import EXIT_ERROR, LockedError, db_option
-from humas_crawler.crawl.archive import DEFAULT_WARC_DIR
+from humas_crawler.cli.options import LockedError, db_option
 from humas_crawler.crawl.reparse import (
     Counts,
     Plan,
     Reparse,
     base_url_of,
-    default_workers,
     describe,
     make_plan,
 )
+from humas_crawler.defaults import (
+    DEFAULT_WARC_DIR,
+    EXIT_ERROR,
+    EXIT_INTERRUPTED,
+    reparse_workers,
+)
 from humas_crawler.normalize import DEFAULT_BASE_URL, Site
-
-EXIT_MISSING = EXIT_ERROR
-EXIT_INTERRUPTED = 130
 
 
 @click.command()
@@ -44,7 +45,7 @@ EXIT_INTERRUPTED = 130
 @click.option(
     "--workers",
     type=click.IntRange(min=0),
-    default=default_workers,
+    default=reparse_workers,
     show_default="one per core",
     help="Extraction processes (0: extract in this process).",
 )
@@ -96,7 +97,7 @@ def reparse(db: Path, warc_dir: Path, base_url: str | None, workers: int) -> Non
         store.close()
     click.echo(describe(counts, time.perf_counter() - started))
     if counts.missing:
-        sys.exit(EXIT_MISSING)
+        sys.exit(EXIT_ERROR)
 
 
 def _run(store: Store, warc_dir: Path, base_url: str | None, workers: int) -> Counts:

@@ -11,15 +11,8 @@ from __future__ import annotations
 import hashlib
 import json
 import logging
-import multiprocessing
-import os
-import signal
-import sys
-import zlib
-from collections import Counter, deque
+from collections import Counter
 from collections.abc import Callable, Iterator, Mapping, Sequence
-from concurrent.futures import Executor, Future, ProcessPoolExecutor
-from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -28,20 +21,14 @@ from typing import Any, Literal
 from humas_crawler.archive.record import RECORD_FIELDS, ArticleRecord
 from humas_crawler.archive.store import SaveResult, Store
 from humas_crawler.archive.warc import WarcError, read_response
-from humas_crawler.extract.decode import MAX_BYTES, decode_html
+from humas_crawler.extract.decode import BodyError, decode_page
 from humas_crawler.extract.jobs import extract_article
-from humas_crawler.extract.workers import watch_parent
+from humas_crawler.extract.workers import WorkerPool
 from humas_crawler.normalize import Site
 
 logger = logging.getLogger(__name__)
 
 CHUNK = 16  # captures per task sent to a worker: few round trips, small pickles
-WINDOW_PER_WORKER = 4  # tasks in flight per worker: workers never wait, memory stays flat
-
-
-def default_workers() -> int:
-    """One extraction process per core: the parent only reads the plan and writes SQLite."""
-    return os.cpu_count() or 1
 
 
 # --- what a worker is given and gives back ------------------------------------------------
@@ -80,10 +67,6 @@ class Result:
     detail: str | None = None
 
 
-class BodyError(Exception):
-    """An archived body that cannot be decoded (bad or unsupported Content-Encoding)."""
-
-
 def reparse_task(task: Task) -> list[Result]:
     """Read, decode and extract every job of `task` (runs in a worker process)."""
     return [_reparse_one(task.warc_dir, task.base_url, job) for job in task.jobs]
@@ -99,12 +82,12 @@ def _reparse_one(warc_dir: str, base_url: str, job: Job) -> Result:
     if not _is_html(content_type):
         return Result("not-html", detail=f"content type {content_type!r}")
     try:
-        body = decode_body(response.body, _header(headers, "content-encoding"))
+        html = decode_page(response.body, content_type, _header(headers, "content-encoding"))
     except BodyError as exc:
         return Result("error", detail=f"BodyError: {exc}")
     now = datetime.fromisoformat(job.fetched_at).isoformat()
     try:
-        page = extract_article(job.url, decode_html(body, content_type), base_url, now)
+        page = extract_article(job.url, html, base_url, now)
     except Exception as exc:  # one bad page must never stop a reparse: quarantine it
         logger.debug("extraction failed on %s", job.url, exc_info=True)
         return Result("error", detail=f"{type(exc).__name__}: {exc}")
@@ -126,61 +109,6 @@ def _problem(exc: Exception, path: Path, limit: int = 200) -> str:
     message = " ".join(str(exc).split()).removeprefix(f"{path}: ")
     message = message.split(", first line:", 1)[0]  # warcio quotes the bytes it choked on
     return message if len(message) <= limit else message[: limit - 1] + "…"
-
-
-# --- decoding -------------------------------------------------------------------------------
-
-
-def decode_body(body: bytes, content_encoding: str | None, limit: int = MAX_BYTES) -> bytes:
-    """Undo the Content-Encoding(s) of a body stored as received (last applied first)."""
-    codings = [c.strip().lower() for c in (content_encoding or "").split(",")]
-    for coding in reversed([c for c in codings if c and c != "identity"]):
-        if coding in ("gzip", "x-gzip"):
-            body = _inflate(body, zlib.MAX_WBITS | 16, coding, limit)
-        elif coding == "deflate":
-            # RFC 9110 says zlib-wrapped; some servers send raw deflate.
-            try:
-                body = _inflate(body, zlib.MAX_WBITS, coding, limit)
-            except BodyError:
-                body = _inflate(body, -zlib.MAX_WBITS, coding, limit)
-        elif coding == "br":
-            body = _unbrotli(body, limit)
-        else:
-            raise BodyError(f"unsupported Content-Encoding {coding!r}")
-    return body
-
-
-def _inflate(data: bytes, wbits: int, coding: str, limit: int) -> bytes:
-    out: list[bytes] = []
-    size = 0
-    while data:  # gzip may hold several members back to back
-        inflater = zlib.decompressobj(wbits)
-        try:
-            chunk = inflater.decompress(data, limit + 1 - size)
-        except zlib.error as exc:
-            raise BodyError(f"corrupt {coding} data ({exc})") from exc
-        size += len(chunk)
-        out.append(chunk)
-        if size > limit or inflater.unconsumed_tail:
-            raise BodyError(f"{coding} body larger than {limit} bytes once decoded")
-        if not inflater.eof:
-            raise BodyError(f"truncated {coding} data")
-        data = inflater.unused_data if wbits & 16 else b""
-    return b"".join(out)
-
-
-def _unbrotli(data: bytes, limit: int) -> bytes:
-    try:
-        import brotli
-    except ImportError as exc:
-        raise BodyError("the body is brotli-encoded: install the brotli package") from exc
-    try:
-        body = brotli.decompress(data)
-    except brotli.error as exc:
-        raise BodyError(f"corrupt br data ({exc})") from exc
-    if len(body) > limit:
-        raise BodyError(f"br body larger than {limit} bytes once decoded")
-    return body
 
 
 def _header(headers: Sequence[tuple[str, str]], name: str) -> str | None:
@@ -339,12 +267,21 @@ class Reparse:
             Task(str(self.warc_dir), self.site.base_url, tuple(plan.jobs[i : i + CHUNK]))
             for i in range(0, len(plan.jobs), CHUNK)
         ]
-        for task, results in _run_tasks(tasks, self.workers):
-            for job, result in zip(task.jobs, results, strict=True):
+        # Forked workers start at once with the extractor imported (spawned ones take about a
+        # second here); nothing here forbids it: no Twisted, no threads yet, and the children
+        # never touch this process's SQLite connection.
+        workers = min(self.workers, len(tasks)) if len(tasks) > 1 else 0
+        pool = WorkerPool(workers, start="fork", parent_handles_signals=True)
+        with pool:
+            self._apply_all(pool.ordered(reparse_task, tasks), plan)
+        return counts
+
+    def _apply_all(self, results: Iterator[tuple[Task, list[Result]]], plan: Plan) -> None:
+        for task, found in results:
+            for job, result in zip(task.jobs, found, strict=True):
                 self._apply(job, result, plan.articles.get(job.canonical_url))
             if self.on_progress is not None:
                 self.on_progress(len(task.jobs))
-        return counts
 
     def _apply(self, job: Job, result: Result, stored: Stored | None) -> None:
         counts = self.counts
@@ -419,73 +356,6 @@ class Reparse:
         return self.store.save_article(
             record, capture=None, capture_id=job.capture_id, run_id=None, fetched_at=fetched_at
         )
-
-
-def _run_tasks(tasks: Sequence[Task], workers: int) -> Iterator[tuple[Task, list[Result]]]:
-    """Results task by task, in order: from a process pool, or inline with 0 workers."""
-    if workers <= 0 or len(tasks) <= 1:
-        for task in tasks:
-            yield task, reparse_task(task)
-        return
-    pool: Executor = ProcessPoolExecutor(
-        min(workers, len(tasks)),
-        mp_context=_mp_context(),
-        initializer=_worker_started,
-        initargs=(os.getpid(),),
-    )
-    pending: deque[tuple[Task, Future[list[Result]]]] = deque()
-    queue = iter(tasks)
-    try:
-        _fill(pool, queue, pending, workers * WINDOW_PER_WORKER)
-        while pending:
-            task, future = pending.popleft()
-            try:
-                results = future.result()
-            except BrokenProcessPool:
-                # A worker died (out of memory, killed): finish inline rather than fail.
-                logger.warning("a reparse worker died; extracting in this process from now on")
-                yield task, reparse_task(task)
-                for rest, _ in pending:
-                    yield rest, reparse_task(rest)
-                for rest in queue:
-                    yield rest, reparse_task(rest)
-                return
-            _fill(pool, queue, pending, workers * WINDOW_PER_WORKER)
-            yield task, results
-    finally:
-        pool.shutdown(wait=True, cancel_futures=True)
-
-
-def _mp_context() -> multiprocessing.context.BaseContext:
-    # Forked workers start at once with the extractor already imported (spawned ones take
-    # about a second here). Nothing in this process forbids it: no Twisted, no threads yet
-    # (the pool forks its workers before starting its own thread), and the children never
-    # touch the parent's SQLite connection. macOS and Windows spawn.
-    if sys.platform == "linux":
-        return multiprocessing.get_context("fork")
-    return multiprocessing.get_context("spawn")
-
-
-def _worker_started(parent: int) -> None:
-    # Ctrl-C and SIGTERM are the parent's to handle: it stops handing out work, lets the
-    # workers finish their task and shuts the pool down. If the parent dies without that
-    # (SIGKILL), nothing would ever wake a worker blocked on its queue: it leaves by itself.
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    signal.signal(signal.SIGTERM, signal.SIG_IGN)
-    watch_parent(parent)
-
-
-def _fill(
-    pool: Executor,
-    queue: Iterator[Task],
-    pending: deque[tuple[Task, Future[list[Result]]]],
-    window: int,
-) -> None:
-    while len(pending) < window:
-        task = next(queue, None)
-        if task is None:
-            return
-        pending.append((task, pool.submit(reparse_task, task)))
 
 
 def base_url_of(store: Store, default: str) -> str:

@@ -27,9 +27,9 @@ from humas_crawler.crawl.items import (
 from humas_crawler.crawl.middlewares import CAPTURE, DEFER_CAPTURE
 from humas_crawler.crawl.redirects import RefusedRedirect
 from humas_crawler.defaults import crawl_workers
-from humas_crawler.extract.decode import decode_html
+from humas_crawler.extract.decode import decode_page
 from humas_crawler.extract.jobs import extract_article, extract_listing
-from humas_crawler.extract.workers import Extractor
+from humas_crawler.extract.workers import WorkerPool
 from humas_crawler.normalize import DEFAULT_BASE_URL, Site
 
 logger = logging.getLogger(__name__)
@@ -70,7 +70,7 @@ class KaltimprovSpider(Spider):
         self.frontier: Frontier | None = None
         self._listing_seen: dict[str, set[str]] = {}
         self._listings_requested: set[str] = set()
-        self.extractor = Extractor(0)
+        self.extractor = WorkerPool(0)
 
     # ----- start --------------------------------------------------------------------------
 
@@ -87,7 +87,7 @@ class KaltimprovSpider(Spider):
             max_articles=self.max_articles,
         )
         workers = self.crawler.settings.getint("HUMAS_EXTRACT_WORKERS", -1)
-        self.extractor = Extractor(crawl_workers() if workers < 0 else workers)
+        self.extractor = WorkerPool(crawl_workers() if workers < 0 else workers)
         base = self.base_url
         yield Request(
             f"{base}/robots.txt",
@@ -291,9 +291,10 @@ class KaltimprovSpider(Spider):
 
 
 def _text_of(response: TextResponse) -> str:
-    """The page's text, decoded by what its bytes are rather than by a wrong charset label."""
+    """The page's text, decoded by what its bytes are rather than by a wrong charset label
+    (Scrapy has undone the Content-Encoding already)."""
     content_type = response.headers.get(b"Content-Type")
-    return decode_html(response.body, content_type.decode("latin-1") if content_type else None)
+    return decode_page(response.body, content_type.decode("latin-1") if content_type else None)
 
 
 def _asked_url(request: Request | Response) -> str:

@@ -1,37 +1,26 @@
-"""Load one page for inspection: a saved file or a URL, decoded the way browsers do."""
+"""The one decoder of fetched pages (crawl, reparse, inspect): bytes as received -> text.
+
+A body is first freed of its Content-Encoding (`decode_body`: what reparse reads back from a
+WARC is stored as received; Scrapy and urllib hand over bodies already decoded), then read as
+text by what its bytes are (`decode_html`: BOM, HTTP header, <meta charset>, then a guess, checked
+against the bytes because labels lie).
+"""
 
 from __future__ import annotations
 
 import codecs
-import http.client
-import json
-import urllib.error
-import urllib.request
-from dataclasses import dataclass
-from pathlib import Path
+import zlib
 
 from w3lib.encoding import html_to_unicode
 
-from humas_crawler import __version__
-
-USER_AGENT = f"humas-crawler/{__version__} (+https://github.com/humas-crawler/humas-crawler)"
-# Same cap as crawls (DOWNLOAD_MAXSIZE): responses larger than 20 MB are refused.
-MAX_BYTES = 20 * 1024 * 1024
+from humas_crawler.defaults import MAX_BYTES
 
 
-class SourceError(Exception):
-    """A page could not be read; the message says why, in one line."""
-
-
-@dataclass(frozen=True)
-class Page:
-    url: str
-    body: bytes
-    content_type: str | None = None
-
-    @property
-    def text(self) -> str:
-        return decode_html(self.body, self.content_type)
+def decode_page(
+    body: bytes, content_type: str | None = None, content_encoding: str | None = None
+) -> str:
+    """A page's text from its body as received and its Content-Type/-Encoding headers."""
+    return decode_html(decode_body(body, content_encoding), content_type)
 
 
 def decode_html(body: bytes, content_type: str | None = None) -> str:
@@ -77,34 +66,60 @@ _SINGLE_BYTE = frozenset(
 )
 
 
-def is_url(target: str) -> bool:
-    return target.startswith(("http://", "https://"))
+# --- Content-Encoding -----------------------------------------------------------------------
 
 
-def load_page(target: str, url: str | None = None, timeout: float = 30.0) -> Page:
-    """Read a page from a file path or fetch it from an http(s) URL."""
-    if is_url(target):
-        request = urllib.request.Request(target, headers={"User-Agent": USER_AGENT})
-        try:
-            with urllib.request.urlopen(request, timeout=timeout) as response:
-                body = response.read(MAX_BYTES + 1)
-                if len(body) > MAX_BYTES:
-                    raise SourceError(f"{target}: response larger than {MAX_BYTES} bytes, refused")
-                return Page(response.geturl(), body, response.headers.get("Content-Type"))
-        except (urllib.error.URLError, http.client.HTTPException, OSError, ValueError) as exc:
-            raise SourceError(f"cannot fetch {target}: {exc}") from exc
-    path = Path(target)
-    try:
-        body = path.read_bytes()
-    except OSError as exc:
-        raise SourceError(f"cannot read {target}: {exc.strerror or exc}") from exc
-    if url is None:
-        meta = path.parent / "meta.json"
-        if meta.is_file():
+class BodyError(Exception):
+    """An archived body that cannot be decoded (bad or unsupported Content-Encoding)."""
+
+
+def decode_body(body: bytes, content_encoding: str | None, limit: int = MAX_BYTES) -> bytes:
+    """Undo the Content-Encoding(s) of a body stored as received (last applied first)."""
+    codings = [c.strip().lower() for c in (content_encoding or "").split(",")]
+    for coding in reversed([c for c in codings if c and c != "identity"]):
+        if coding in ("gzip", "x-gzip"):
+            body = _inflate(body, zlib.MAX_WBITS | 16, coding, limit)
+        elif coding == "deflate":
+            # RFC 9110 says zlib-wrapped; some servers send raw deflate.
             try:
-                url = json.loads(meta.read_text(encoding="utf-8")).get("url")
-            except ValueError as exc:
-                raise SourceError(f"{meta}: not valid JSON ({exc})") from exc
-    if not url:
-        raise SourceError(f"{target} is a file: say which URL it came from with --url")
-    return Page(url, body)
+                body = _inflate(body, zlib.MAX_WBITS, coding, limit)
+            except BodyError:
+                body = _inflate(body, -zlib.MAX_WBITS, coding, limit)
+        elif coding == "br":
+            body = _unbrotli(body, limit)
+        else:
+            raise BodyError(f"unsupported Content-Encoding {coding!r}")
+    return body
+
+
+def _inflate(data: bytes, wbits: int, coding: str, limit: int) -> bytes:
+    out: list[bytes] = []
+    size = 0
+    while data:  # gzip may hold several members back to back
+        inflater = zlib.decompressobj(wbits)
+        try:
+            chunk = inflater.decompress(data, limit + 1 - size)
+        except zlib.error as exc:
+            raise BodyError(f"corrupt {coding} data ({exc})") from exc
+        size += len(chunk)
+        out.append(chunk)
+        if size > limit or inflater.unconsumed_tail:
+            raise BodyError(f"{coding} body larger than {limit} bytes once decoded")
+        if not inflater.eof:
+            raise BodyError(f"truncated {coding} data")
+        data = inflater.unused_data if wbits & 16 else b""
+    return b"".join(out)
+
+
+def _unbrotli(data: bytes, limit: int) -> bytes:
+    try:
+        import brotli
+    except ImportError as exc:
+        raise BodyError("the body is brotli-encoded: install the brotli package") from exc
+    try:
+        body = brotli.decompress(data)
+    except brotli.error as exc:
+        raise BodyError(f"corrupt br data ({exc})") from exc
+    if len(body) > limit:
+        raise BodyError(f"br body larger than {limit} bytes once decoded")
+    return body

@@ -10,7 +10,7 @@ from typing import Any
 
 from humas_crawler.archive.record import dumps_record
 from humas_crawler.extract.article import ArticlePage
-from humas_crawler.extract.decode import Page, decode_html
+from humas_crawler.extract.decode import decode_html
 from humas_crawler.extract.listing import ListingPage
 from humas_crawler.normalize import Site
 
@@ -80,7 +80,8 @@ def save_case(
     root: Path,
     kind: str,
     name: str,
-    page: Page,
+    url: str,
+    body: bytes,
     *,
     now: datetime | None = None,
     template: str = "",
@@ -92,11 +93,11 @@ def save_case(
     if path.exists() and not force:
         raise FileExistsError(f"{path} already exists (use --force to overwrite)")
     path.mkdir(parents=True, exist_ok=True)
-    (path / "page.html").write_bytes(page.body)
-    meta: dict[str, Any] = {"url": page.url, "template": template, "notes": notes}
+    (path / "page.html").write_bytes(body)
+    meta: dict[str, Any] = {"url": url, "template": template, "notes": notes}
     if now is not None:
         meta["now"] = now.isoformat()
     (path / "meta.json").write_text(dumps_record(meta), encoding="utf-8")
-    record = extract(kind, page.url, page.text, now=now)
+    record = extract(kind, url, decode_html(body), now=now)
     (path / "expected.json").write_text(dumps_record(record), encoding="utf-8")
     return Case(kind, name, path)

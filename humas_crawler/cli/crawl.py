@@ -1,0 +1,165 @@
+"""`humas-crawler crawl`: one crawl of the site into the archive, and its summary."""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import click
+
+from humas_crawler.cli.options import LockedError, db_option, site_from
+from humas_crawler.crawl.runner import CrawlOptions, CrawlOutcome, run_crawl
+from humas_crawler.defaults import DEFAULT_WARC_DIR, EXIT_LOCKED
+from humas_crawler.normalize import DEFAULT_BASE_URL
+
+
+@click.command()
+@db_option
+@click.option(
+    "--base-url", default=DEFAULT_BASE_URL, show_default=True, help="The site (or a replica)."
+)
+@click.option(
+    "--mode",
+    type=click.Choice(["incremental", "full"]),
+    default="incremental",
+    show_default=True,
+    help="incremental: new articles, failures and recent ones; full: fetch every article again.",
+)
+@click.option(
+    "--revisit-days",
+    type=click.IntRange(min=0),
+    default=7,
+    show_default=True,
+    help="In incremental mode, refetch archived articles published this many days back.",
+)
+@click.option(
+    "--max-articles", type=click.IntRange(min=1), help="Fetch at most this many articles."
+)
+@click.option(
+    "--delay",
+    type=click.FloatRange(min=0),
+    default=1.0,
+    show_default=True,
+    help="Seconds between requests.",
+)
+@click.option(
+    "--concurrency",
+    type=click.IntRange(min=1),
+    default=2,
+    show_default=True,
+    help="Parallel requests.",
+)
+@click.option(
+    "--jobdir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="Keep the crawl's queue here so an interrupted crawl resumes (Scrapy JOBDIR).",
+)
+@click.option(
+    "--warc-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=Path(DEFAULT_WARC_DIR),
+    show_default=True,
+    help="Where WARC files go.",
+)
+@click.option(
+    "--log-level",
+    type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"]),
+    default="INFO",
+    show_default=True,
+)
+@click.option(
+    "-s",
+    "--set",
+    "overrides",
+    multiple=True,
+    metavar="NAME=VALUE",
+    callback=lambda ctx, param, values: _settings_overrides(values),
+    help="Override a setting (docs/operations.md, Settings), e.g. -s DOWNLOAD_TIMEOUT=30."
+    " Repeatable.",
+)
+def crawl(
+    db: Path,
+    base_url: str,
+    mode: str,
+    revisit_days: int,
+    max_articles: int | None,
+    delay: float,
+    concurrency: int,
+    jobdir: Path | None,
+    warc_dir: Path,
+    log_level: str,
+    overrides: dict[str, str],
+) -> None:
+    """Crawl the site into the archive and print a summary.
+
+    Exit codes: 0 ok; 1 failed (or interrupted); 2 another crawl holds the lock on the
+    archive; 3 finished but degraded (field coverage or error rate below thresholds).
+
+    \b
+    Examples:
+        humas-crawler crawl
+        humas-crawler crawl --base-url http://127.0.0.1:8123 --delay 0 --concurrency 8
+    """
+    site_from(base_url)
+    outcome = run_crawl(
+        CrawlOptions(
+            db=db,
+            base_url=base_url,
+            mode=mode,
+            revisit_days=revisit_days,
+            max_articles=max_articles,
+            delay=delay,
+            concurrency=concurrency,
+            jobdir=jobdir,
+            warc_dir=warc_dir,
+            log_level=log_level,
+            extra_settings=dict(overrides),
+        )
+    )
+    if outcome.run is None and outcome.exit_code != 0:
+        # No run at all (the lock is held, the archive cannot be opened): one error line.
+        message = "; ".join(outcome.problems) or f"crawl {outcome.status}"
+        if outcome.exit_code == EXIT_LOCKED:
+            raise LockedError(message)
+        error = click.ClickException(message)
+        error.exit_code = outcome.exit_code
+        raise error
+    click.echo(_summary(outcome), err=outcome.exit_code != 0)
+    sys.exit(outcome.exit_code)
+
+
+_SETTING_NAME = re.compile(r"^[A-Z][A-Z0-9_]*$")
+
+
+def _settings_overrides(values: tuple[str, ...]) -> dict[str, str]:
+    overrides = {}
+    for value in values:
+        name, sep, setting = value.partition("=")
+        if not sep or not _SETTING_NAME.match(name.strip()):
+            raise click.BadParameter(
+                f"{value!r} is not NAME=VALUE with an upper-case setting name", param_hint="--set"
+            )
+        overrides[name.strip()] = setting.strip()
+    return overrides
+
+
+def _summary(outcome: CrawlOutcome) -> str:
+    lines = []
+    run = outcome.run
+    if run:
+        lines.append(
+            f"run {run['id']} {outcome.status}: {run['requests']} requests, "
+            f"{run['articles_new']} new, "
+            f"{run['articles_changed']} changed, {run['articles_unchanged']} unchanged, "
+            f"{run['errors']} errors, {run['quarantined']} quarantined"
+        )
+        coverage = {
+            k.split("/")[-1]: v for k, v in outcome.stats.items() if k.startswith("humas/coverage/")
+        }
+        if coverage:
+            lines.append("coverage: " + ", ".join(f"{k} {v:.0%}" for k, v in coverage.items()))
+    else:
+        lines.append(f"crawl {outcome.status}")
+    lines.extend(f"{outcome.status}: {problem}" for problem in outcome.problems)
+    return "\n".join(lines)
