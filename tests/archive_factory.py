@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from humas_crawler.archive.record import RECORD_FIELDS, ArticleRecord, content_hash
-from humas_crawler.archive.store import Store, utc_timestamp
+from humas_crawler.archive.schema import utc_timestamp
+from humas_crawler.archive.store import Store
 from humas_crawler.archive.warc import WarcWriter
 from humas_crawler.extract.jobs import extract_article
 from humas_crawler.normalize import DEFAULT_BASE_URL, Taxonomy, normalize_category

@@ -30,7 +30,8 @@ import pytest
 from click.testing import CliRunner
 
 from humas_crawler.archive.record import RECORD_FIELDS, ArticleRecord
-from humas_crawler.archive.store import TABLES, Store
+from humas_crawler.archive.schema import TABLES
+from humas_crawler.archive.store import Store
 from humas_crawler.cli import browse as browse_module
 from humas_crawler.cli.browse import (
     browse,

@@ -17,7 +17,7 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from humas_crawler.archive import store as store_module
+from humas_crawler.archive import errors as errors_module
 from humas_crawler.archive.store import ArticleFilter, Store
 from humas_crawler.cli import csvsafe
 from humas_crawler.cli import export as export_module
@@ -343,7 +343,7 @@ def test_not_a_database_is_a_clear_error(tmp_path: Path) -> None:
 
 
 def test_locked_database_is_a_clear_error(db: Path, monkeypatch) -> None:
-    monkeypatch.setattr(store_module, "BUSY_TIMEOUT_SECONDS", 0.1)
+    monkeypatch.setattr(errors_module, "BUSY_TIMEOUT_SECONDS", 0.1)
     holder = sqlite3.connect(db, isolation_level=None)
     holder.execute("PRAGMA locking_mode = EXCLUSIVE")
     holder.execute("BEGIN EXCLUSIVE")

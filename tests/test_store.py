@@ -9,9 +9,12 @@ from typing import Any
 
 import pytest
 
-from humas_crawler.archive import store as store_module
+from humas_crawler.archive import errors as errors_module
+from humas_crawler.archive.errors import StoreError
+from humas_crawler.archive.migrations import READABLE_SINCE, SCHEMA_VERSION
 from humas_crawler.archive.record import ArticleRecord, content_hash
-from humas_crawler.archive.store import SCHEMA_VERSION, Store, StoreError
+from humas_crawler.archive.schema import TABLES
+from humas_crawler.archive.store import Store
 from humas_crawler.normalize.categories import CategoryEntry, Taxonomy
 
 # docs/schema.md: these names are a public interface.
@@ -269,7 +272,7 @@ def test_readonly_refuses_an_empty_sqlite_file(tmp_path: Path) -> None:
 
 
 def test_locked_archive_gives_store_error(db_path: Path, monkeypatch) -> None:
-    monkeypatch.setattr(store_module, "BUSY_TIMEOUT_SECONDS", 0.1)
+    monkeypatch.setattr(errors_module, "BUSY_TIMEOUT_SECONDS", 0.1)
     with Store.open(db_path) as store:
         other = sqlite3.connect(db_path)
         other.execute("BEGIN IMMEDIATE")
@@ -283,7 +286,7 @@ def test_locked_archive_gives_store_error(db_path: Path, monkeypatch) -> None:
 
 def test_integrity_check_and_counts(store: Store) -> None:
     assert store.integrity_check() == "ok"
-    assert store.counts() == dict.fromkeys(store_module.TABLES, 0)
+    assert store.counts() == dict.fromkeys(TABLES, 0)
 
 
 # --- articles ------------------------------------------------------------------------------------
@@ -581,8 +584,6 @@ def test_default_taxonomy_syncs(store: Store) -> None:
 
 
 def test_read_only_opens_an_archive_one_index_migration_behind(tmp_path) -> None:
-    from humas_crawler.archive.store import READABLE_SINCE, SCHEMA_VERSION, Store, StoreError
-
     path = tmp_path / "old.sqlite"
     Store.open(path).close()
     conn = sqlite3.connect(path)

@@ -1,53 +1,40 @@
-"""The SQLite archive: schema, migrations and every query (the only module holding SQL)."""
+"""The SQLite archive: opening it, and every query (schema.py, migrations.py, errors.py beside)."""
 
 from __future__ import annotations
 
-import functools
 import json
-import logging
 import os
 import sqlite3
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
-from typing import TYPE_CHECKING, Any, Literal, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, Literal
 
 from sqlite_utils import Database
 
-from humas_crawler.archive.record import RECORD_FIELDS, ArticleRecord, content_hash
+from humas_crawler.archive import errors
+from humas_crawler.archive.errors import (
+    StoreError,
+    describe_sqlite_error,
+    fts_errors,
+    is_user_facing,
+    user_errors,
+)
+from humas_crawler.archive.migrations import check_archive, check_version, check_writable, migrate
+from humas_crawler.archive.record import ArticleRecord, content_hash
+from humas_crawler.archive.schema import RUN_COUNTS, RUN_STATUSES, TABLES, utc_timestamp
 
 if TYPE_CHECKING:
     from humas_crawler.normalize.categories import Taxonomy
 
-logger = logging.getLogger(__name__)
-
-BUSY_TIMEOUT_SECONDS = 10
-RUN_STATUSES = ("running", "ok", "degraded", "failed", "interrupted")
-RUN_COUNTS = (
-    "requests",
-    "articles_new",
-    "articles_changed",
-    "articles_unchanged",
-    "errors",
-    "quarantined",
-)
 Outcome = Literal["new", "changed", "unchanged"]
 # bm25 weight of a match in the title against one in the body (search ranking).
 SEARCH_TITLE_WEIGHT = 5.0
 # Share of the articles that a search's date and category filters must let through for the
 # best matches to be ranked first and checked after (else only the allowed rows are ranked).
 _SEARCH_DENSE_SHARE = 0.3
-
-
-class StoreError(Exception):
-    """A problem with the archive file that the user has to fix (one-line message)."""
-
-
-class FTSQueryError(StoreError):
-    """A full-text query that SQLite's FTS5 cannot read (one-line message)."""
 
 
 @dataclass(frozen=True)
@@ -113,121 +100,6 @@ class SaveResult:
     duplicate_of: int | None
 
 
-@dataclass(frozen=True)
-class TableSpec:
-    """One table as sqlite-utils creates it; `columns` in display order."""
-
-    columns: dict[str, type]
-    pk: str = "id"
-    not_null: tuple[str, ...] = ()
-    defaults: dict[str, Any] = field(default_factory=dict)
-    foreign_keys: tuple[tuple[str, str, str], ...] = ()
-    indexes: tuple[tuple[str, ...], ...] = ()
-    unique: tuple[tuple[str, ...], ...] = ()
-
-
-def _text(*names: str) -> dict[str, type]:
-    return dict.fromkeys(names, str)
-
-
-# Tables in creation order (foreign keys point backwards). docs/schema.md names are a contract:
-# add columns freely, never rename one.
-TABLES: dict[str, TableSpec] = {
-    "crawl_runs": TableSpec(
-        columns={
-            "id": int,
-            **_text("started_at", "finished_at", "mode", "base_url", "status"),
-            **dict.fromkeys(RUN_COUNTS, int),
-            "stats_json": str,
-            "pid": int,
-            "message": str,
-        },
-        not_null=("started_at", "status"),
-        defaults=dict.fromkeys(RUN_COUNTS, 0),
-    ),
-    "captures": TableSpec(
-        columns={
-            "id": int,
-            **_text("url", "fetched_at"),
-            "status": int,
-            **_text("content_type", "payload_digest", "warc_file"),
-            "warc_offset": int,
-            "warc_length": int,
-            "run_id": int,
-            "warc_record_id": str,
-            "request_url": str,
-        },
-        not_null=("url", "fetched_at"),
-        foreign_keys=(("run_id", "crawl_runs", "id"),),
-        indexes=(("url",), ("run_id",)),
-    ),
-    "articles": TableSpec(
-        columns={
-            "id": int,
-            # The record's own fields (humas_crawler.archive.record), in its order.
-            **{name: int if name == "category_known" else str for name in RECORD_FIELDS},
-            "duplicate_of": int,
-            **_text("first_seen_at", "last_fetched_at", "last_changed_at"),
-            "revision": int,
-            "capture_id": int,
-        },
-        not_null=("url", "first_seen_at", "last_fetched_at", "last_changed_at", "revision"),
-        foreign_keys=(("duplicate_of", "articles", "id"), ("capture_id", "captures", "id")),
-        indexes=(
-            ("published_date",),
-            ("category_slug",),
-            ("content_hash",),
-            ("slug",),
-            ("duplicate_of",),
-        ),
-        unique=(("url",),),
-    ),
-    "article_revisions": TableSpec(
-        columns={
-            "id": int,
-            "article_id": int,
-            "revision": int,
-            **_text(
-                "fetched_at", "content_hash", "title", "body_text", "published_raw", "category_raw"
-            ),
-            "capture_id": int,
-        },
-        not_null=("article_id", "revision", "fetched_at"),
-        foreign_keys=(("article_id", "articles", "id"), ("capture_id", "captures", "id")),
-        unique=(("article_id", "revision"),),
-    ),
-    "quarantine": TableSpec(
-        columns={
-            "id": int,
-            **_text("url", "reason", "detail"),
-            "run_id": int,
-            "capture_id": int,
-            "created_at": str,
-        },
-        not_null=("reason", "created_at"),
-        foreign_keys=(("run_id", "crawl_runs", "id"), ("capture_id", "captures", "id")),
-        indexes=(("run_id",),),
-    ),
-    "categories": TableSpec(
-        columns={**_text("slug", "label", "aliases"), "known": int, "first_seen_at": str},
-        pk="slug",
-        not_null=("label",),
-        defaults={"aliases": "[]", "known": 0},
-    ),
-    "fetch_failures": TableSpec(
-        columns={
-            **_text("url", "first_failed_at", "last_failed_at"),
-            "attempts": int,
-            "last_error": str,
-            "last_run_id": int,
-        },
-        pk="url",
-        not_null=("first_failed_at", "last_failed_at", "attempts"),
-        foreign_keys=(("last_run_id", "crawl_runs", "id"),),
-    ),
-}
-FTS_COLUMNS = ("title", "body_text")
-
 # Article columns that the store itself maintains: a record never sets them.
 _BOOKKEEPING = frozenset(
     {
@@ -243,162 +115,6 @@ _BOOKKEEPING = frozenset(
 )
 _CONTENT_COLUMNS = tuple(c for c in TABLES["articles"].columns if c not in _BOOKKEEPING)
 _CAPTURE_COLUMNS = tuple(c for c in TABLES["captures"].columns if c not in ("id", "run_id"))
-
-
-def utc_timestamp(moment: datetime | None = None) -> str:
-    """UTC ISO 8601 to the second, as every fetch time in the archive: `2026-11-27T20:08:57Z`."""
-    moment = moment or datetime.now(UTC)
-    if moment.tzinfo is None:
-        raise ValueError("a naive datetime has no known time zone; pass an aware one")
-    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
-
-
-# --- schema migrations --------------------------------------------------------------------
-# PRAGMA user_version counts the migrations applied. Append, never edit or reorder: an
-# archive at version N runs MIGRATIONS[N:] on its next writable open.
-
-
-def _create_or_complete_tables(db: Database) -> None:
-    """Create missing tables, add missing columns, indexes and the FTS index.
-
-    Also what brings a pre-versioning (user_version 0) archive up to date: its rows stay.
-    """
-    for name, spec in TABLES.items():
-        table = db.table(name)
-        if not table.exists():
-            db.create_table(
-                name,
-                spec.columns,
-                pk=spec.pk,
-                not_null=spec.not_null,
-                defaults=spec.defaults,
-                foreign_keys=list(spec.foreign_keys),
-            )
-        else:
-            existing = table.columns_dict
-            for column, column_type in spec.columns.items():
-                if column not in existing:
-                    # ALTER TABLE cannot add NOT NULL or REFERENCES without a default.
-                    table.add_column(column, column_type)
-                    logger.info("added column %s.%s", name, column)
-        for columns in spec.unique:
-            table.create_index(columns, unique=True, if_not_exists=True)
-        for columns in spec.indexes:
-            table.create_index(columns, if_not_exists=True)
-    # Rows of a pre-versioning archive count as their first revision.
-    db.execute("update articles set revision = 1 where revision is null")
-    articles = db.table("articles")
-    if not articles.detect_fts():
-        articles.enable_fts(list(FTS_COLUMNS), fts_version="FTS5", create_triggers=True)
-
-
-# Characters that separate words in the search index although SQLite's unicode61 tokenizer,
-# whose tables predate Unicode 6.3, reads them as letters: the bidi isolates (U+2066-U+2069)
-# and the Arabic letter mark (U+061C). A name wrapped in isolates, as editors of mixed
-# right-to-left text insert them, was one token with them and never found.
-FTS_SEPARATORS = "\u061c\u2066\u2067\u2068\u2069"
-FTS_TOKENIZE = f"unicode61 separators '{FTS_SEPARATORS}'"
-
-
-def _fts_with_separators(db: Database) -> None:
-    """Recreate the search index with FTS_TOKENIZE and fill it again from `articles`.
-
-    Plain statements (sqlite-utils' enable_fts runs an executescript, which commits), so the
-    migration stays one transaction; the triggers that keep the index in sync name the table
-    and go on working.
-    """
-    row = db.execute("select sql from sqlite_master where name = 'articles_fts'").fetchone()
-    if row and "separators" in row[0]:
-        return
-    columns = ", ".join(f"[{column}]" for column in FTS_COLUMNS)
-    db.execute("drop table if exists articles_fts")
-    db.execute(
-        f"create virtual table articles_fts using FTS5 ({columns},"
-        f" tokenize={db.quote(FTS_TOKENIZE)}, content=[articles])"
-    )
-    db.execute("insert into articles_fts (articles_fts) values ('rebuild')")
-
-
-# v2: index on articles.duplicate_of (finding an article's duplicates scanned the table).
-# v3: the search index separates words at bidi isolates and the Arabic letter mark.
-MIGRATIONS: tuple[Callable[[Database], None], ...] = (
-    _create_or_complete_tables,
-    _create_or_complete_tables,
-    _fts_with_separators,
-)
-SCHEMA_VERSION = len(MIGRATIONS)
-# The oldest schema version that read-only commands (export, search, stats) can read as it is
-# (v2 added an index, v3 changed how the search index splits words: both read as before).
-READABLE_SINCE = 1
-
-
-# --- errors -------------------------------------------------------------------------------
-
-_FTS_ERROR_STARTS = ("fts5:", "unterminated string", "unknown special query", "no such column")
-
-
-@contextmanager
-def _fts_errors(query: str | None) -> Iterator[None]:
-    """Turn FTS5's complaints about a query into `FTSQueryError` (locks and I/O errors pass)."""
-    try:
-        yield
-    except sqlite3.OperationalError as exc:
-        message = " ".join(str(exc).split())
-        if query is None or not message.lower().startswith(_FTS_ERROR_STARTS):
-            raise
-        raise FTSQueryError(f"the full-text query {query!r} is not valid: {message}") from exc
-
-
-P = ParamSpec("P")
-R = TypeVar("R")
-
-
-def describe_sqlite_error(path: Path | None, exc: sqlite3.Error) -> str:
-    """The sqlite3 error `exc` on the archive at `path` as one line, with what it means."""
-    message = " ".join(str(exc).split())
-    lowered = message.lower()
-    if "locked" in lowered or "busy" in lowered:
-        hint = f"the archive is busy: another process kept it locked for {BUSY_TIMEOUT_SECONDS} s"
-    elif getattr(exc, "sqlite_errorname", "") == "SQLITE_READONLY_DIRECTORY":
-        # Even a read-only reader of a WAL archive needs <archive>-shm beside it.
-        hint = (
-            "the archive is read-only here: its directory cannot be written to, and SQLite"
-            " keeps its -wal and -shm files there, even to read it (fix the permissions, or"
-            " copy the archive somewhere writable)"
-        )
-    elif "readonly" in lowered or "read-only" in lowered:
-        hint = "the archive is read-only here (file or directory permissions?)"
-    elif "not a database" in lowered or "malformed" in lowered:
-        hint = "not a SQLite database, or a corrupt one"
-    elif "unable to open" in lowered:
-        hint = "cannot open the archive file"
-    else:
-        hint = "database error"
-    return f"{path or 'the archive'}: {hint} ({message})"
-
-
-def _is_user_facing(exc: sqlite3.Error) -> bool:
-    # Operational errors (locked, read-only, disk full, I/O) and the bare DatabaseError of a
-    # file that is not a database are the user's to fix; constraint violations are bugs.
-    return isinstance(exc, sqlite3.OperationalError) or type(exc) is sqlite3.DatabaseError
-
-
-def _user_errors(method: Callable[P, R]) -> Callable[P, R]:
-    """Turn the sqlite3 errors a user can fix into a one-line `StoreError`."""
-
-    @functools.wraps(method)
-    def wrapper(*args: P.args, **kwargs: P.kwargs) -> R:
-        try:
-            return method(*args, **kwargs)
-        except sqlite3.DatabaseError as exc:
-            if not _is_user_facing(exc):
-                raise
-            store = args[0]
-            assert isinstance(store, Store)
-            raise StoreError(describe_sqlite_error(store.path, exc)) from exc
-
-    return wrapper
-
 
 # --- the store ----------------------------------------------------------------------------
 
@@ -430,26 +146,26 @@ class Store:
         try:
             if readonly:
                 uri = path.absolute().as_uri() + "?mode=ro"
-                conn = sqlite3.connect(uri, uri=True, timeout=BUSY_TIMEOUT_SECONDS)
+                conn = sqlite3.connect(uri, uri=True, timeout=errors.BUSY_TIMEOUT_SECONDS)
             else:
-                conn = sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS)
+                conn = sqlite3.connect(path, timeout=errors.BUSY_TIMEOUT_SECONDS)
             db = Database(conn)
-            db.execute(f"PRAGMA busy_timeout = {int(BUSY_TIMEOUT_SECONDS * 1000)}")
+            db.execute(f"PRAGMA busy_timeout = {int(errors.BUSY_TIMEOUT_SECONDS * 1000)}")
             db.execute("PRAGMA foreign_keys = ON")
             if readonly:
-                _check_version(db, path)
+                check_version(db, path)
             else:
-                _check_archive(db, path, create=create)
+                check_archive(db, path, create=create)
                 db.enable_wal()
                 # In WAL mode NORMAL is safe against crashes of the process (the archive's risk);
                 # only a power cut can lose the last commits, never corrupt the file.
                 db.execute("PRAGMA synchronous = NORMAL")
-                _migrate(db, path)
-                _check_writable(db)
+                migrate(db, path)
+                check_writable(db)
         except sqlite3.DatabaseError as exc:
             if conn is not None:
                 conn.close()
-            if not _is_user_facing(exc):
+            if not is_user_facing(exc):
                 raise
             raise StoreError(describe_sqlite_error(path, exc)) from exc
         except BaseException:
@@ -489,7 +205,7 @@ class Store:
 
     # --- articles ---------------------------------------------------------------------------
 
-    @_user_errors
+    @user_errors
     def refresh_article(self, record: ArticleRecord) -> bool:
         """Rewrite the derived columns of an archived version (same content hash): what today's
         extractor and normalizers read from it (published_at, category, dateline, ...).
@@ -507,7 +223,7 @@ class Store:
             )
             return cursor.rowcount == 1
 
-    @_user_errors
+    @user_errors
     def save_article(
         self,
         record: ArticleRecord,
@@ -649,7 +365,7 @@ class Store:
         )
         return cursor.lastrowid
 
-    @_user_errors
+    @user_errors
     def record_capture(self, capture: dict[str, Any], run_id: int | None) -> int:
         """Store the capture row of a response that is not an article (listing, robots, ...)."""
         with self._write():
@@ -657,12 +373,12 @@ class Store:
                 capture, run_id, capture.get("fetched_at") or utc_timestamp()
             )
 
-    @_user_errors
+    @user_errors
     def get_article(self, url: str) -> dict[str, Any] | None:
         rows = list(self.db.table("articles").rows_where("url = ?", [url], limit=1))
         return _decode_article(rows[0]) if rows else None
 
-    @_user_errors
+    @user_errors
     def revisions(self, article_id: int) -> list[dict[str, Any]]:
         return list(
             self.db.table("article_revisions").rows_where(
@@ -670,12 +386,12 @@ class Store:
             )
         )
 
-    @_user_errors
+    @user_errors
     def known_articles(self) -> dict[str, str | None]:
         """url -> published_date of every archived article (for incremental crawls)."""
         return dict(self.db.execute("select url, published_date from articles").fetchall())
 
-    @_user_errors
+    @user_errors
     def redirects(self) -> list[tuple[str, str]]:
         """(first requested URL, final URL) of every archived 200 response reached by redirect."""
         rows = self.db.execute(
@@ -684,7 +400,7 @@ class Store:
         )
         return [(a, b) for a, b in rows.fetchall()]
 
-    @_user_errors
+    @user_errors
     def iter_articles(
         self,
         *,
@@ -719,7 +435,7 @@ class Store:
         columns = [d[0] for d in cursor.description]
         return (_decode_article(dict(zip(columns, row, strict=True))) for row in cursor)
 
-    @_user_errors
+    @user_errors
     def latest_captures(self, *, status: int = 200) -> Iterator[dict[str, Any]]:
         """The newest capture of every URL that answered `status`, oldest URL first (reparse)."""
         cursor = self.db.execute(
@@ -731,7 +447,7 @@ class Store:
         columns = [d[0] for d in cursor.description]
         return (dict(zip(columns, row, strict=True)) for row in cursor.fetchall())
 
-    @_user_errors
+    @user_errors
     def search(self, query: str, *, limit: int = 20) -> list[dict[str, Any]]:
         """Full-text search (FTS5 query syntax), best matches first."""
         rows = self.db.table("articles").search(
@@ -742,20 +458,20 @@ class Store:
         )
         return list(rows)
 
-    @_user_errors
+    @user_errors
     def article_columns(self) -> list[str]:
         """The columns of `articles` as the archive has them, in table order."""
         return [column.name for column in self.db.table("articles").columns]
 
-    @_user_errors
+    @user_errors
     def count_articles(self, where: ArticleFilter) -> int:
         conditions, params = where.conditions("a")
-        with _fts_errors(where.fts_query):
+        with fts_errors(where.fts_query):
             return self.db.execute(
                 f"select count(*) from articles a where {conditions}", params
             ).fetchone()[0]
 
-    @_user_errors
+    @user_errors
     def export_rows(
         self,
         columns: Sequence[str],
@@ -790,7 +506,7 @@ class Store:
             f" where {conditions} order by p is null, p, k limit -1) o"
             " cross join articles a on a.id = o.k"
         )
-        with _fts_errors(where.fts_query):
+        with fts_errors(where.fts_query):
             # Executed here, so a bad query raises now, not mid-iteration.
             cursor = self.db.execute(sql, params)
         return self._stream(cursor)
@@ -802,11 +518,11 @@ class Store:
             for row in cursor:  # noqa: UP028
                 yield row
         except sqlite3.DatabaseError as exc:
-            if not _is_user_facing(exc):
+            if not is_user_facing(exc):
                 raise
             raise StoreError(describe_sqlite_error(self.path, exc)) from exc
 
-    @_user_errors
+    @user_errors
     def search_articles(
         self,
         where: ArticleFilter,
@@ -823,7 +539,7 @@ class Store:
         if not where.fts_query:
             raise ValueError("search_articles needs a full-text query")
         weights = [float(title_weight), 1.0]
-        with _fts_errors(where.fts_query):
+        with fts_errors(where.fts_query):
             ranked = self._ranked(where, limit, weights)
             if not ranked:
                 return []
@@ -922,7 +638,7 @@ class Store:
             )
         }
 
-    @_user_errors
+    @user_errors
     def article_category_labels(self) -> list[dict[str, Any]]:
         """Every category the articles carry: `category`, `category_slug`, `category_known`
         (one row per slug; a full scan of `articles`)."""
@@ -934,7 +650,7 @@ class Store:
             )
         )
 
-    @_user_errors
+    @user_errors
     def article_breakdown(self) -> list[dict[str, Any]]:
         """Articles per (`month` `YYYY-MM`, `category_slug`), with `category`, `category_known`,
         `articles` (every row), `duplicates`, `changed` (revision > 1), `first_date` and
@@ -951,7 +667,7 @@ class Store:
             )
         )
 
-    @_user_errors
+    @user_errors
     def quarantine_reasons(self) -> list[dict[str, Any]]:
         """Quarantine rows per `reason`: `rows`, `last_at` (newest `created_at`), `last_run_id`."""
         return list(
@@ -964,7 +680,7 @@ class Store:
 
     # --- fetch failures -------------------------------------------------------------------------
 
-    @_user_errors
+    @user_errors
     def record_failure(
         self, url: str, error: str, run_id: int | None, *, at: str | None = None
     ) -> int:
@@ -984,19 +700,19 @@ class Store:
                 "select attempts from fetch_failures where url = ?", [url]
             ).fetchone()[0]
 
-    @_user_errors
+    @user_errors
     def clear_failure(self, url: str) -> None:
         with self._write():
             self.db.execute("delete from fetch_failures where url = ?", [url])
 
-    @_user_errors
+    @user_errors
     def failed_urls(self) -> list[str]:
         rows = self.db.execute("select url from fetch_failures order by first_failed_at, url")
         return [url for (url,) in rows]
 
     # --- runs -----------------------------------------------------------------------------------
 
-    @_user_errors
+    @user_errors
     def start_run(self, mode: str, base_url: str, pid: int | None = None) -> int:
         row = {
             "started_at": utc_timestamp(),
@@ -1008,7 +724,7 @@ class Store:
         with self._write():
             return self.db.table("crawl_runs").insert(row).last_pk
 
-    @_user_errors
+    @user_errors
     def finish_run(
         self,
         run_id: int,
@@ -1035,7 +751,7 @@ class Store:
         with self._write():
             self.db.table("crawl_runs").update(run_id, changes)
 
-    @_user_errors
+    @user_errors
     def mark_interrupted(self, exclude_run_id: int | None = None) -> int:
         """Mark every run still `running` (its process died) as `interrupted`; how many."""
         message = (
@@ -1049,18 +765,18 @@ class Store:
             )
             return cursor.rowcount
 
-    @_user_errors
+    @user_errors
     def get_run(self, run_id: int) -> dict[str, Any] | None:
         rows = list(self.db.table("crawl_runs").rows_where("id = ?", [run_id]))
         return rows[0] if rows else None
 
-    @_user_errors
+    @user_errors
     def last_runs(self, n: int = 10) -> list[dict[str, Any]]:
         return list(self.db.table("crawl_runs").rows_where(order_by="id desc", limit=n))
 
     # --- quarantine, categories -----------------------------------------------------------------
 
-    @_user_errors
+    @user_errors
     def quarantine(
         self,
         url: str | None,
@@ -1091,7 +807,7 @@ class Store:
                     return None
             return self._insert_row("quarantine", row)
 
-    @_user_errors
+    @user_errors
     def sync_categories(self, taxonomy: Taxonomy) -> None:
         """One `known = 1` row per taxonomy entry; slugs the taxonomy no longer has become
         `known = 0` (their rows stay: articles may still carry them)."""
@@ -1110,7 +826,7 @@ class Store:
                 f"update categories set known = 0 where known = 1 and slug not in ({marks})", slugs
             )
 
-    @_user_errors
+    @user_errors
     def note_category(self, label: str, slug: str, known: bool) -> None:
         """Remember a category label seen on the site (a row is never downgraded)."""
         with self._write():
@@ -1120,95 +836,26 @@ class Store:
                 [slug, label, int(known), utc_timestamp()],
             )
 
-    @_user_errors
+    @user_errors
     def categories(self) -> list[dict[str, Any]]:
         rows = self.db.table("categories").rows_where(order_by="known desc, label")
         return [{**row, "aliases": json.loads(row["aliases"] or "[]")} for row in rows]
 
     # --- maintenance ----------------------------------------------------------------------------
 
-    @_user_errors
+    @user_errors
     def integrity_check(self) -> str:
         """`ok`, or SQLite's list of problems (one per line)."""
         rows = self.db.execute("PRAGMA integrity_check").fetchall()
         return "\n".join(str(row[0]) for row in rows)
 
-    @_user_errors
+    @user_errors
     def counts(self) -> dict[str, int]:
         return {name: self.db.table(name).count for name in TABLES}
 
-    @_user_errors
+    @user_errors
     def schema_version(self) -> int:
         return self.db.execute("PRAGMA user_version").fetchone()[0]
-
-
-def _migrate(db: Database, path: Path) -> None:
-    if _user_version(db) == SCHEMA_VERSION:
-        return
-    conn = db.conn
-    # IMMEDIATE: two processes opening an old archive at once must not both migrate it.
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        version = _user_version(db)
-        if version > SCHEMA_VERSION:
-            raise StoreError(
-                f"{path}: archive schema version {version} is newer than this humas-crawler "
-                f"understands ({SCHEMA_VERSION}); upgrade humas-crawler"
-            )
-        for number, migration in enumerate(MIGRATIONS[version:], start=version + 1):
-            logger.info("%s: migrating the schema to version %d", path, number)
-            migration(db)
-            db.execute(f"PRAGMA user_version = {number}")
-    except BaseException:
-        conn.rollback()
-        raise
-    conn.commit()
-
-
-def _check_archive(db: Database, path: Path, *, create: bool) -> None:
-    """Refuse to write into a database that is not an archive (a wrong --db).
-
-    An empty database becomes an archive only when `create` is asked for; one holding other
-    tables never does (adding ours would mix two databases).
-    """
-    if _user_version(db) or db.table("articles").exists():
-        return
-    tables = db.table_names()
-    if tables:
-        shown = ", ".join(tables[:5]) + (", ..." if len(tables) > 5 else "")
-        raise StoreError(
-            f"{path}: not a humas-crawler archive (it holds other tables: {shown}); check --db"
-        )
-    if not create:
-        raise StoreError(f"{path}: not a humas-crawler archive (an empty database); check --db")
-
-
-def _check_writable(db: Database) -> None:
-    """Fail now, not at the first write, on an archive that cannot be written (a read-only
-    file or directory, or another process holding the write lock past the busy timeout)."""
-    conn = db.conn
-    conn.execute("BEGIN IMMEDIATE")
-    try:
-        # A write SQLite refuses on a read-only file (BEGIN IMMEDIATE alone does not), undone.
-        conn.execute(f"PRAGMA user_version = {_user_version(db)}")
-    finally:
-        conn.rollback()
-
-
-def _check_version(db: Database, path: Path) -> None:
-    version = _user_version(db)
-    if version == 0 and not db.table("articles").exists():
-        raise StoreError(f"{path}: not a humas-crawler archive (no articles table)")
-    # Versions from READABLE_SINCE on differ only in indexes: reading them works, just slower.
-    if version < READABLE_SINCE or version > SCHEMA_VERSION:
-        raise StoreError(
-            f"{path}: archive schema version {version}, this humas-crawler uses "
-            f"{SCHEMA_VERSION}; open it once for writing (e.g. run a crawl) to migrate it"
-        )
-
-
-def _user_version(db: Database) -> int:
-    return db.execute("PRAGMA user_version").fetchone()[0]
 
 
 def _json(value: Any) -> str:

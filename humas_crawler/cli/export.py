@@ -13,7 +13,7 @@ from typing import Any, TextIO
 
 import click
 
-from humas_crawler.archive.store import FTSQueryError
+from humas_crawler.archive.errors import FTSQueryError
 from humas_crawler.cli import csvsafe
 from humas_crawler.cli.options import (
     archive_errors,

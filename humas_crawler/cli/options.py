@@ -14,15 +14,10 @@ from typing import Any, TypeVar
 
 import click
 
+from humas_crawler.archive.errors import FTSQueryError, StoreError, describe_sqlite_error
 from humas_crawler.archive.ftsquery import EmptyQueryError, literal_query
 from humas_crawler.archive.lock import LockError, LockHeld
-from humas_crawler.archive.store import (
-    ArticleFilter,
-    FTSQueryError,
-    Store,
-    StoreError,
-    describe_sqlite_error,
-)
+from humas_crawler.archive.store import ArticleFilter, Store
 from humas_crawler.crawl.archive import default_db_path
 from humas_crawler.normalize import Taxonomy
 from humas_crawler.normalize.categories import match_key

@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from humas_crawler.archive.store import FTSQueryError
+from humas_crawler.archive.errors import FTSQueryError
 from humas_crawler.cli.options import (
     archive_errors,
     article_filter,

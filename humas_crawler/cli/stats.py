@@ -9,7 +9,8 @@ from typing import Any
 
 import click
 
-from humas_crawler.archive.store import RUN_COUNTS, Store
+from humas_crawler.archive.schema import RUN_COUNTS
+from humas_crawler.archive.store import Store
 from humas_crawler.cli.options import archive_errors, db_option, open_archive, printable
 
 NO_CATEGORY = "(no category)"

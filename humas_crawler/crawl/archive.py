@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, Any
 
 from humas_crawler import __version__
 from humas_crawler.archive.lock import CrawlLock
-from humas_crawler.archive.store import Store, utc_timestamp
+from humas_crawler.archive.schema import utc_timestamp
+from humas_crawler.archive.store import Store
 from humas_crawler.archive.warc import WarcWriter
 from humas_crawler.normalize import Site, Taxonomy
 

@@ -11,7 +11,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 
-from humas_crawler.archive.store import utc_timestamp
+from humas_crawler.archive.schema import utc_timestamp
 from humas_crawler.crawl.archive import Archive
 
 logger = logging.getLogger(__name__)

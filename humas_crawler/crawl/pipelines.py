@@ -9,7 +9,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem
 from scrapy.utils.defer import deferred_from_coro
 
-from humas_crawler.archive.store import StoreError
+from humas_crawler.archive.errors import StoreError
 from humas_crawler.crawl.archive import Archive
 from humas_crawler.crawl.items import (
     ArticleItem,

@@ -12,8 +12,9 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 from twisted.python.failure import Failure
 
+from humas_crawler.archive.errors import StoreError
 from humas_crawler.archive.lock import CrawlLock, LockHeld
-from humas_crawler.archive.store import Store, StoreError
+from humas_crawler.archive.store import Store
 from humas_crawler.crawl.extensions import EXIT_CODES
 from humas_crawler.crawl.spider import KaltimprovSpider
 
