@@ -344,7 +344,7 @@ def with_captures(db: Path, warc_files: list[str]) -> None:
                 "warc_offset": 0,
                 "warc_length": 100,
             }
-            store.save_article(record, capture=capture, run_id=None, fetched_at=FETCHED_AT)
+            store.articles.save(record, capture=capture, run_id=None, fetched_at=FETCHED_AT)
 
 
 def test_reparse_with_missing_warc_files(db) -> None:

@@ -119,15 +119,15 @@ ARTICLES = (
 def build_archive(path: Path) -> Path:
     """A small archive: three articles, a finished run, a quarantine row, a failure."""
     with Store.open(path) as store:
-        run_id = store.start_run("incremental", "https://www.kaltimprov.go.id")
-        store.sync_categories(Taxonomy.default())
+        run_id = store.runs.start("incremental", "https://www.kaltimprov.go.id")
+        store.categories.sync(Taxonomy.default())
         for record in ARTICLES:
-            store.save_article(record, capture=None, run_id=run_id, fetched_at=FETCHED_AT)
-        store.quarantine(
+            store.articles.save(record, capture=None, run_id=run_id, fetched_at=FETCHED_AT)
+        store.quarantine.add(
             "https://www.kaltimprov.go.id/berita/x", "timestamp", "31 Februari 2022", run_id
         )
-        store.record_failure("https://www.kaltimprov.go.id/berita/y", "HTTP 503", run_id)
-        store.finish_run(run_id, status="ok", counts={"articles_new": 3}, stats={})
+        store.failures.record("https://www.kaltimprov.go.id/berita/y", "HTTP 503", run_id)
+        store.runs.finish(run_id, status="ok", counts={"articles_new": 3}, stats={})
     return path
 
 
@@ -391,12 +391,12 @@ def test_datasette_sees_what_a_crawl_commits_while_it_serves(server: str, archiv
         "Lingkungan",
     )
     with Store.open(archive) as store:
-        store.save_article(record, capture=None, run_id=None, fetched_at=FETCHED_AT)
+        store.articles.save(record, capture=None, run_id=None, fetched_at=FETCHED_AT)
         try:
             _, rows = _get(f"{server}/{ARCHIVE_NAME}/search.json?q=lahir&_shape=array")
             assert [row["title"] for row in rows] == ["Pesut Baru Lahir"]
         finally:
-            found = store.get_article(record.url)
+            found = store.articles.get(record.url)
             store.db.execute("delete from article_revisions where article_id = ?", [found["id"]])
             store.db.execute("delete from articles where id = ?", [found["id"]])
 

@@ -18,7 +18,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from humas_crawler.archive import errors as errors_module
-from humas_crawler.archive.store import ArticleFilter, Store
+from humas_crawler.archive.queries import ArticleFilter
+from humas_crawler.archive.store import Store
 from humas_crawler.cli import csvsafe
 from humas_crawler.cli import export as export_module
 from humas_crawler.cli.export import DEFAULT_COLUMNS, export
@@ -202,7 +203,7 @@ def test_sql_escaping_matches_the_reference_rule(tmp_path: Path, value: str) -> 
     path = tmp_path / f"prop-{uuid.uuid4().hex}.sqlite"  # one per example: no stale -wal
     build(path, [article("x", title=value)])
     with Store.open(path, readonly=True) as store:
-        (row,) = store.export_rows(
+        (row,) = store.articles.export(
             ["title", "revision"], ArticleFilter(), formula_triggers=csvsafe.FORMULA_TRIGGERS
         )
     assert row == (csvsafe.neutralize(value), 1)
@@ -362,7 +363,7 @@ def test_export_streams_with_flat_memory(tmp_path: Path) -> None:
     db = build(tmp_path / "big.sqlite", records)
     with Store.open(db, readonly=True) as store:
         tracemalloc.start()
-        rows = store.export_rows(["url", "body_text"], ArticleFilter())
+        rows = store.articles.export(["url", "body_text"], ArticleFilter())
         total = sum(len(row[1]) for row in rows)
         _, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()

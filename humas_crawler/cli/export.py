@@ -116,7 +116,7 @@ def export(
     query = fts_query(search, raw=fts) if search is not None else None
     target = _check_output(output)
     with open_archive(db) as store:
-        chosen = _choose_columns(columns, store.article_columns())
+        chosen = _choose_columns(columns, store.articles.columns())
         where = article_filter(
             store,
             since=since,
@@ -127,8 +127,8 @@ def export(
         )
         with archive_errors():
             try:
-                total = store.count_articles(where) if _want_progress(target) else None
-                rows = store.export_rows(
+                total = store.articles.count(where) if _want_progress(target) else None
+                rows = store.articles.export(
                     chosen,
                     where,
                     formula_triggers=csvsafe.FORMULA_TRIGGERS if fmt == "csv" and not raw else (),

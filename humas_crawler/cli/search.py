@@ -83,7 +83,7 @@ def search(
         )
         with archive_errors():
             try:
-                hits = store.search_articles(where, limit=limit, marks=(_START, _END))
+                hits = store.articles.search(where, limit=limit, marks=(_START, _END))
             except FTSQueryError as exc:
                 raise query_error(exc, raw=fts) from exc
     if as_json:

@@ -72,8 +72,8 @@ class Archive:
         if not self.lock.held:
             self.lock.acquire(self._lock_info())
         self.store = Store.open(self.db_path)
-        previous = self.store.last_runs(1)
-        self.interrupted_runs = self.store.mark_interrupted()
+        previous = self.store.runs.last(1)
+        self.interrupted_runs = self.store.runs.mark_interrupted()
         if self.interrupted_runs:
             logger.warning(
                 "%d earlier run(s) never finished (killed or crashed): marked interrupted; "
@@ -86,9 +86,9 @@ class Archive:
             else (previous[0]["status"] if previous else None)
         )
         self.deep_listings = last_status in ("interrupted", "failed")
-        self.run_id = self.store.start_run(mode, self.site.base_url)
+        self.run_id = self.store.runs.start(mode, self.site.base_url)
         self.lock.update(run_id=self.run_id)
-        self.store.sync_categories(Taxonomy.default())
+        self.store.categories.sync(Taxonomy.default())
         self.warc = WarcWriter(
             self.warc_dir,
             max_bytes=self.warc_max_bytes,

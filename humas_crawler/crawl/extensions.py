@@ -96,7 +96,7 @@ class RunRecorder:
         }
         store = self.archive.store
         if store is not None and self.archive.run_id is not None:
-            store.finish_run(
+            store.runs.finish(
                 self.archive.run_id,
                 status=status,
                 counts=counts,

@@ -83,7 +83,7 @@ class WarcCaptureMiddleware:
         if request.meta.get(DEFER_CAPTURE) and response.status == 200:
             request.meta[CAPTURE] = capture
         else:
-            archive.store.record_capture(capture, archive.run_id)
+            archive.store.captures.add(capture, archive.run_id)
         return response
 
 

@@ -122,7 +122,7 @@ def run_crawl(options: CrawlOptions) -> CrawlOutcome:
         shutil.rmtree(options.jobdir)
     run = None
     with Store.open(options.db) as store:
-        runs = store.last_runs(1)
+        runs = store.runs.last(1)
         run = runs[0] if runs else None
     return CrawlOutcome(
         EXIT_CODES.get(status, 1),

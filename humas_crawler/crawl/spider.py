@@ -79,9 +79,9 @@ class KaltimprovSpider(Spider):
         assert store is not None, "the RunRecorder extension opens the archive"
         return Frontier(
             mode=self.mode,
-            known=store.known_articles(),
-            failed=set(store.failed_urls()),
-            aliases=self._aliases(store.redirects()),
+            known=store.articles.known(),
+            failed=set(store.failures.urls()),
+            aliases=self._aliases(store.captures.redirects()),
             revisit_days=self.revisit_days,
             today=datetime.now(WITA).date(),
             max_articles=self.max_articles,
