@@ -101,6 +101,11 @@ def build_from_pages(
     return records
 
 
+def stored_article(store: Store, url: str) -> dict[str, Any] | None:
+    """The archived article at `url` (every column, as `store.articles.rows` reads it)."""
+    return next((row for row in store.articles.rows() if row["url"] == url), None)
+
+
 # Appended to a body to make it what an older extractor might have stored: reparse takes it out.
 OLD_BODY = " (versi ekstraktor lama)"
 

@@ -391,14 +391,14 @@ def test_datasette_sees_what_a_crawl_commits_while_it_serves(server: str, archiv
         "Lingkungan",
     )
     with Store.open(archive) as store:
-        store.articles.save(record, capture=None, run_id=None, fetched_at=FETCHED_AT)
+        saved = store.articles.save(record, capture=None, run_id=None, fetched_at=FETCHED_AT)
         try:
             _, rows = _get(f"{server}/{ARCHIVE_NAME}/search.json?q=lahir&_shape=array")
             assert [row["title"] for row in rows] == ["Pesut Baru Lahir"]
         finally:
-            found = store.articles.get(record.url)
-            store.db.execute("delete from article_revisions where article_id = ?", [found["id"]])
-            store.db.execute("delete from articles where id = ?", [found["id"]])
+            found = saved.article_id
+            store.db.execute("delete from article_revisions where article_id = ?", [found])
+            store.db.execute("delete from articles where id = ?", [found])
 
 
 def _chromium() -> str | None:

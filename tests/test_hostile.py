@@ -42,7 +42,7 @@ from humas_crawler.extract.listing import ListingPage
 from humas_crawler.normalize import DEFAULT_BASE_URL
 from humas_crawler.replica.model import ReplicaSite
 from humas_crawler.replica.server import Faults, ReplicaServer, Request, Response
-from tests.archive_factory import FETCHED_AT, article, build_from_pages
+from tests.archive_factory import FETCHED_AT, article, build_from_pages, stored_article
 from tests.test_crawl import crawl
 
 SITE = "https://www.kaltimprov.go.id"
@@ -445,7 +445,7 @@ def test_the_archive_holds_exactly_what_extraction_gave(hostile_archive) -> None
     with Store.open(hostile_archive / "humas.sqlite", readonly=True) as store:
         for slug in PAGES:
             expected = extract(slug)
-            stored = store.articles.get(url_of(slug))
+            stored = stored_article(store, url_of(slug))
             expected["category_known"] = int(expected["category_known"])
             assert {name: stored[name] for name in RECORD_FIELDS} == expected
             (revision,) = store.articles.revisions(stored["id"])
@@ -454,7 +454,7 @@ def test_the_archive_holds_exactly_what_extraction_gave(hostile_archive) -> None
                 expected["body_text"],
             )
         for record in TRIGGER_RECORDS:
-            stored = store.articles.get(record.url)
+            stored = stored_article(store, record.url)
             for name in ("title", "body_text", "dateline", "photo_caption", "author_codes"):
                 assert stored[name] == getattr(record, name)
 
@@ -638,7 +638,7 @@ def test_reparse_of_hostile_captures(archive, workers) -> None:
     assert f"{len(PAGES)} changed" in result.stdout
     with Store.open(db, readonly=True) as store:
         for slug in PAGES:
-            assert store.articles.get(url_of(slug))["body_text"] == extract(slug)["body_text"]
+            assert stored_article(store, url_of(slug))["body_text"] == extract(slug)["body_text"]
 
 
 # --- a real crawl -------------------------------------------------------------------------------
@@ -676,7 +676,7 @@ def test_a_crawl_archives_hostile_pages_and_every_command_reads_them(tmp_path) -
     with Store.open(db, readonly=True) as store:
         for path, html in faults.pages.items():
             expected = extract_article(f"{base_url}{path}", html, base_url, NOW).record.to_dict()
-            stored = store.articles.get(expected["url"])
+            stored = stored_article(store, expected["url"])
             for name in ("title", "body_text", "published_at", "category", "author_codes"):
                 assert stored[name] == expected[name], (path, name)
         assert store.counts()["quarantine"] == 0

@@ -549,6 +549,7 @@ def test_decode_body_refuses_what_it_cannot_decode(encoded, coding, message) -> 
 def test_fields_outside_the_content_hash_are_refreshed_without_a_revision(tmp_path) -> None:
     """An archive whose categories were normalized differently is re-read in place."""
     from humas_crawler.archive.store import Store
+    from tests.archive_factory import stored_article
 
     path = tmp_path / "a.sqlite"
     with Store.open(path) as store:
@@ -562,9 +563,9 @@ def test_fields_outside_the_content_hash_are_refreshed_without_a_revision(tmp_pa
             content_hash="sha256:x",
         )
         store.articles.save(record, capture=None, run_id=None, fetched_at="2026-11-27T20:00:00Z")
-        before = store.articles.get(record.url)
+        before = stored_article(store, record.url)
         assert store.articles.refresh(record.replace(category="Sosial Baru", dateline="Samarinda"))
-        after = store.articles.get(record.url)
+        after = stored_article(store, record.url)
         assert (after["category"], after["dateline"]) == ("Sosial Baru", "Samarinda")
         assert after["revision"] == before["revision"] == 1
         assert after["last_fetched_at"] == before["last_fetched_at"]

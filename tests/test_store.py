@@ -11,7 +11,7 @@ import pytest
 
 from humas_crawler.archive import errors as errors_module
 from humas_crawler.archive.errors import StoreError
-from humas_crawler.archive.migrations import READABLE_SINCE, SCHEMA_VERSION
+from humas_crawler.archive.migrations import READABLE_SINCE, SCHEMA_VERSION, user_version
 from humas_crawler.archive.queries import ArticleFilter
 from humas_crawler.archive.record import ArticleRecord, content_hash
 from humas_crawler.archive.schema import TABLES
@@ -19,6 +19,7 @@ from humas_crawler.archive.store import Store
 from humas_crawler.archive.writer import Articles
 from humas_crawler.cli.options import resolve_categories
 from humas_crawler.normalize.categories import CategoryEntry, Taxonomy
+from tests.archive_factory import stored_article
 
 # docs/schema.md: these names are a public interface.
 CONTRACT_COLUMNS = {
@@ -158,6 +159,19 @@ def schema_sql(store: Store) -> list[tuple]:
     return store.db.execute("select type, name, sql from sqlite_master order by name").fetchall()
 
 
+def search(store: Store, query: str) -> list[dict[str, Any]]:
+    """Every article matching the FTS5 `query`, duplicates too, best first."""
+    return store.articles.search(ArticleFilter(fts_query=query, include_duplicates=True))
+
+
+def run_row(store: Store, run_id: int) -> dict[str, Any] | None:
+    return next((run for run in store.runs.last(1000) if run["id"] == run_id), None)
+
+
+def integrity(store: Store) -> str:
+    return "\n".join(row[0] for row in store.db.execute("PRAGMA integrity_check"))
+
+
 # --- opening and schema ------------------------------------------------------------------------
 
 
@@ -176,7 +190,7 @@ def test_open_creates_parent_dirs_wal_and_pragmas(store: Store, db_path: Path) -
     assert store.db.journal_mode == "wal"
     assert store.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert store.db.execute("PRAGMA busy_timeout").fetchone()[0] == 10_000
-    assert store.schema_version() == SCHEMA_VERSION
+    assert user_version(store.db) == SCHEMA_VERSION
 
 
 def test_indexes_exist(store: Store) -> None:
@@ -195,7 +209,7 @@ def test_reopen_is_idempotent(db_path: Path) -> None:
     with Store.open(db_path) as second:
         assert schema_sql(second) == before
         assert second.counts()["articles"] == 1
-        assert len(second.search("banjir")) == 1  # FTS not rebuilt into duplicates
+        assert len(search(second, "banjir")) == 1  # FTS not rebuilt into duplicates
 
 
 def test_migrates_a_v0_archive_missing_columns(db_path: Path) -> None:
@@ -211,14 +225,14 @@ def test_migrates_a_v0_archive_missing_columns(db_path: Path) -> None:
     )
     conn.close()
     with Store.open(db_path) as store:
-        assert store.schema_version() == SCHEMA_VERSION
+        assert user_version(store.db) == SCHEMA_VERSION
         assert CONTRACT_COLUMNS["articles"] <= set(columns(store, "articles"))
         assert "canonical_link" in columns(store, "articles")
-        assert store.articles.get("https://www.kaltimprov.go.id/berita/lama")["title"] == (
+        assert stored_article(store, "https://www.kaltimprov.go.id/berita/lama")["title"] == (
             "Berita Lama"
         )
-        assert [row["title"] for row in store.search("banjir")] == ["Berita Lama"]
-        assert store.integrity_check() == "ok"
+        assert [row["title"] for row in search(store, "banjir")] == ["Berita Lama"]
+        assert integrity(store) == "ok"
         old_url = "https://www.kaltimprov.go.id/berita/lama"
         result = store.articles.save(article(old_url), capture=None, run_id=None, fetched_at=T1)
         assert (result.outcome, result.revision) == ("changed", 2)
@@ -288,7 +302,7 @@ def test_locked_archive_gives_store_error(db_path: Path, monkeypatch) -> None:
 
 
 def test_integrity_check_and_counts(store: Store) -> None:
-    assert store.integrity_check() == "ok"
+    assert integrity(store) == "ok"
     assert store.counts() == dict.fromkeys(TABLES, 0)
 
 
@@ -299,7 +313,7 @@ def test_new_article(store: Store) -> None:
     run_id = store.runs.start("full", "https://www.kaltimprov.go.id")
     result = store.articles.save(article(), capture=capture(), run_id=run_id, fetched_at=T1)
     assert (result.outcome, result.revision, result.duplicate_of) == ("new", 1, None)
-    row = store.articles.get(article().url)
+    row = stored_article(store, article().url)
     assert row["id"] == result.article_id
     assert row["image_urls"] == article().image_urls
     raw_images = store.db.execute("select image_urls from articles").fetchone()[0]
@@ -324,13 +338,13 @@ def test_unchanged_article_only_moves_fetch_time_and_capture(store: Store) -> No
     assert second.outcome == "unchanged"
     assert (second.article_id, second.revision) == (first.article_id, 1)
     assert second.capture_id != first.capture_id
-    row = store.articles.get(article().url)
+    row = stored_article(store, article().url)
     assert (row["first_seen_at"], row["last_fetched_at"], row["last_changed_at"]) == (T1, T2, T1)
     assert row["capture_id"] == second.capture_id
     assert len(store.articles.revisions(first.article_id)) == 1
     # A re-parse without a new capture keeps pointing at the last capture.
     third = store.articles.save(article(), capture=None, run_id=None, fetched_at=T3)
-    assert store.articles.get(article().url)["capture_id"] == second.capture_id
+    assert stored_article(store, article().url)["capture_id"] == second.capture_id
     assert third.capture_id is None
 
 
@@ -339,7 +353,7 @@ def test_changed_article_gets_a_new_revision(store: Store) -> None:
     edited = article(title="Banjir Surut di Samarinda", body_text="Air sudah surut.")
     second = store.articles.save(edited, capture=capture(), run_id=None, fetched_at=T2)
     assert (second.outcome, second.revision, second.article_id) == ("changed", 2, first.article_id)
-    row = store.articles.get(article().url)
+    row = stored_article(store, article().url)
     assert row["title"] == "Banjir Surut di Samarinda"
     assert row["content_hash"] == edited.content_hash
     assert (row["first_seen_at"], row["last_fetched_at"], row["last_changed_at"]) == (T1, T2, T2)
@@ -358,7 +372,7 @@ def test_missing_content_hash_is_computed(store: Store) -> None:
     record = article()
     expected = record.content_hash
     store.articles.save(record.replace(content_hash=None), capture=None, run_id=None, fetched_at=T1)
-    assert store.articles.get(record.url)["content_hash"] == expected
+    assert stored_article(store, record.url)["content_hash"] == expected
 
 
 def test_identical_content_under_another_url_is_a_duplicate(store: Store) -> None:
@@ -368,8 +382,8 @@ def test_identical_content_under_another_url_is_a_duplicate(store: Store) -> Non
     third = store.articles.save(article(other_url + "-"), capture=None, run_id=None, fetched_at=T3)
     assert copy.duplicate_of == original.article_id
     assert third.duplicate_of == original.article_id  # the original, never a duplicate
-    assert store.articles.get(other_url)["duplicate_of"] == original.article_id
-    assert store.articles.get(article().url)["duplicate_of"] is None
+    assert stored_article(store, other_url)["duplicate_of"] == original.article_id
+    assert stored_article(store, article().url)["duplicate_of"] is None
 
 
 def test_duplicates_follow_when_the_original_changes(store: Store) -> None:
@@ -379,28 +393,28 @@ def test_duplicates_follow_when_the_original_changes(store: Store) -> None:
     b = store.articles.save(article(url_b), capture=None, run_id=None, fetched_at=T1)
     store.articles.save(article(url_c), capture=None, run_id=None, fetched_at=T1)
     store.articles.save(article(body_text="Diralat."), capture=None, run_id=None, fetched_at=T2)
-    assert store.articles.get(article().url)["duplicate_of"] is None
-    assert store.articles.get(url_b)["duplicate_of"] is None
-    assert store.articles.get(url_c)["duplicate_of"] == b.article_id
+    assert stored_article(store, article().url)["duplicate_of"] is None
+    assert stored_article(store, url_b)["duplicate_of"] is None
+    assert stored_article(store, url_c)["duplicate_of"] == b.article_id
     # An article edited into another one's content becomes its duplicate.
     store.articles.save(
         article(url_b, body_text="Diralat."), capture=None, run_id=None, fetched_at=T3
     )
-    assert store.articles.get(url_b)["duplicate_of"] == original.article_id
-    assert store.articles.get(url_c)["duplicate_of"] is None
+    assert stored_article(store, url_b)["duplicate_of"] == original.article_id
+    assert stored_article(store, url_c)["duplicate_of"] is None
 
 
 def test_fts_follows_inserts_and_edits(store: Store) -> None:
     url = article().url
     store.articles.save(article(), capture=None, run_id=None, fetched_at=T1)
-    assert [row["url"] for row in store.search("banjir")] == [url]  # from the title
-    assert [row["url"] for row in store.search("mengungsi")] == [url]  # from the body
+    assert [row["url"] for row in search(store, "banjir")] == [url]  # from the title
+    assert [row["url"] for row in search(store, "mengungsi")] == [url]  # from the body
     edited = article(title="Hujan Deras di Samarinda", body_text="Warga kembali ke rumah.")
     store.articles.save(edited, capture=None, run_id=None, fetched_at=T2)
-    assert store.search("banjir") == []
-    assert store.search("mengungsi") == []
-    assert [row["url"] for row in store.search("kembali")] == [url]
-    assert [row["url"] for row in store.search("hujan")] == [url]
+    assert search(store, "banjir") == []
+    assert search(store, "mengungsi") == []
+    assert [row["url"] for row in search(store, "kembali")] == [url]
+    assert [row["url"] for row in search(store, "hujan")] == [url]
     raw = store.db.execute(
         "select a.url from articles_fts join articles a on a.id = articles_fts.rowid"
         " where articles_fts match 'rumah' order by rank"
@@ -409,8 +423,8 @@ def test_fts_follows_inserts_and_edits(store: Store) -> None:
 
 
 def test_bad_search_query_is_a_store_error(store: Store) -> None:
-    with pytest.raises(StoreError):
-        store.search('banjir"')
+    with pytest.raises(StoreError, match="is not valid"):
+        search(store, 'banjir"')
 
 
 def test_article_rows_filters(store: Store) -> None:
@@ -450,14 +464,14 @@ def test_save_is_atomic(store: Store, monkeypatch) -> None:
         store.articles.save(article(), capture=capture(), run_id=None, fetched_at=T1)
     assert store.counts()["articles"] == 0
     assert store.counts()["captures"] == 0
-    assert store.search("banjir") == []
+    assert search(store, "banjir") == []
     monkeypatch.undo()
 
     store.articles.save(article(), capture=capture(), run_id=None, fetched_at=T1)
     monkeypatch.setattr(Articles, "_insert_revision", broken)
     with pytest.raises(RuntimeError):
         store.articles.save(article(title="Lain"), capture=capture(), run_id=None, fetched_at=T2)
-    row = store.articles.get(article().url)
+    row = stored_article(store, article().url)
     assert (row["title"], row["revision"], row["last_fetched_at"]) == (
         "Banjir Rendam Samarinda",
         1,
@@ -516,17 +530,17 @@ def test_fetch_failures_upsert_and_clear(store: Store) -> None:
 
 def test_run_lifecycle(store: Store) -> None:
     run_id = store.runs.start("incremental", "https://www.kaltimprov.go.id", pid=1234)
-    run = store.runs.get(run_id)
+    run = run_row(store, run_id)
     assert (run["status"], run["pid"], run["finished_at"]) == ("running", 1234, None)
     assert run["started_at"].endswith("Z")
     counts = {"requests": 10, "articles_new": 3, "articles_changed": 1, "errors": 0}
     store.runs.finish(run_id, status="ok", counts=counts, stats={"humas/x": 1, "at": Path("/p")})
-    run = store.runs.get(run_id)
+    run = run_row(store, run_id)
     assert (run["status"], run["requests"], run["articles_new"]) == ("ok", 10, 3)
     assert run["articles_unchanged"] == 0
     assert json.loads(run["stats_json"]) == {"humas/x": 1, "at": "/p"}
     assert run["finished_at"] is not None
-    assert store.runs.get(run_id + 1) is None
+    assert run_row(store, run_id + 1) is None
     with pytest.raises(ValueError, match="unknown run counts"):
         store.runs.finish(run_id, status="ok", counts={"articels_new": 1}, stats={})
     with pytest.raises(ValueError, match="status"):
@@ -541,12 +555,12 @@ def test_mark_interrupted(store: Store) -> None:
     current = store.runs.start("full", "https://www.kaltimprov.go.id", pid=4)
     assert store.runs.mark_interrupted(exclude_run_id=current) == 2
     for run_id in (dead, also_dead):
-        run = store.runs.get(run_id)
+        run = run_row(store, run_id)
         assert run["status"] == "interrupted"
         assert run["finished_at"] is None
         assert "without finishing" in run["message"]
-    assert store.runs.get(finished)["status"] == "degraded"
-    assert store.runs.get(current)["status"] == "running"
+    assert run_row(store, finished)["status"] == "degraded"
+    assert run_row(store, current)["status"] == "running"
     assert [run["id"] for run in store.runs.last(2)] == [current, finished]
     assert store.runs.mark_interrupted() == 1
 

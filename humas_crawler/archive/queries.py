@@ -204,11 +204,6 @@ class ArticleReads(Table):
         )
 
     @user_errors
-    def get(self, url: str) -> dict[str, Any] | None:
-        rows = list(self.db.table("articles").rows_where("url = ?", [url], limit=1))
-        return _decoded(rows[0]) if rows else None
-
-    @user_errors
     def known(self) -> dict[str, str | None]:
         """url -> published_date of every archived article (for incremental crawls)."""
         return dict(self.db.execute("select url, published_date from articles").fetchall())
@@ -283,11 +278,6 @@ class CaptureReads(Table):
 
 class RunReads(Table):
     """Reads of `crawl_runs`."""
-
-    @user_errors
-    def get(self, run_id: int) -> dict[str, Any] | None:
-        rows = list(self.db.table("crawl_runs").rows_where("id = ?", [run_id]))
-        return rows[0] if rows else None
 
     @user_errors
     def last(self, n: int = 10) -> list[dict[str, Any]]:

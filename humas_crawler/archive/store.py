@@ -29,7 +29,6 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import TracebackType
-from typing import Any
 
 from sqlite_utils import Database
 
@@ -139,24 +138,3 @@ class Store:
     def counts(self) -> dict[str, int]:
         """Rows per table."""
         return {name: self.db.table(name).count for name in TABLES}
-
-    @user_errors
-    def search(self, query: str, *, limit: int = 20) -> list[dict[str, Any]]:
-        """Full-text search (FTS5 query syntax), best matches first."""
-        rows = self.db.table("articles").search(
-            query,
-            columns=["id", "url", "title", "published_at", "category"],
-            limit=limit,
-            include_rank=True,
-        )
-        return list(rows)
-
-    @user_errors
-    def integrity_check(self) -> str:
-        """`ok`, or SQLite's list of problems (one per line)."""
-        rows = self.db.execute("PRAGMA integrity_check").fetchall()
-        return "\n".join(str(row[0]) for row in rows)
-
-    @user_errors
-    def schema_version(self) -> int:
-        return self.db.execute("PRAGMA user_version").fetchone()[0]
