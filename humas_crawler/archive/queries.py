@@ -114,6 +114,7 @@ class ArticleReads(Table):
 
     @user_errors
     def count(self, where: ArticleFilter) -> int:
+        """How many articles `where` selects."""
         conditions, params = where.conditions("a")
         with fts_errors(where.fts_query):
             return self.db.execute(
@@ -122,8 +123,8 @@ class ArticleReads(Table):
 
     @user_errors
     def rows(self, where: ArticleFilter = EVERY_ARTICLE) -> Iterator[dict[str, Any]]:
-        """Every column of the articles `where` selects, as dicts, in export's order;
-        `image_urls` decoded from its JSON."""
+        """Every column of the articles `where` selects (by default every article, duplicates
+        too), as dicts in export's order; `image_urls` decoded from its JSON."""
         columns = self.columns()
         return (
             _decoded(dict(zip(columns, row, strict=True))) for row in self.export(columns, where)
