@@ -194,7 +194,7 @@ def build_archive(path: Path, count: int, seed: int = 1) -> float:
         path.unlink()
     started = time.perf_counter()
     with Store.open(path) as store:
-        store.sync_categories(Taxonomy.default())
+        store.categories.sync(Taxonomy.default())
     conn = sqlite3.connect(path)
     marks = ", ".join("?" for _ in ARTICLE_COLUMNS)
     with conn:  # one transaction; the FTS triggers index every row

@@ -26,9 +26,10 @@ from click.testing import CliRunner
 
 import humas_crawler.cli.browse as browse_module
 import humas_crawler.crawl.runner as crawl_module
-from humas_crawler.archive import store as store_module
+from humas_crawler.archive import errors as errors_module
 from humas_crawler.archive.lock import CrawlLock
-from humas_crawler.archive.store import SCHEMA_VERSION, Store
+from humas_crawler.archive.migrations import SCHEMA_VERSION
+from humas_crawler.archive.store import Store
 from humas_crawler.cli import main
 from tests.helpers.archive_factory import FETCHED_AT, article, build
 from tests.helpers.paths import FIXTURES
@@ -82,7 +83,7 @@ def no_crawl_no_server(monkeypatch):
 
     monkeypatch.setattr(crawl_module, "CrawlerProcess", NoCrawl)
     monkeypatch.setattr(browse_module, "run_foreground", lambda command: 0)
-    monkeypatch.setattr(store_module, "BUSY_TIMEOUT_SECONDS", 0.2)
+    monkeypatch.setattr(errors_module, "BUSY_TIMEOUT_SECONDS", 0.2)
 
 
 @pytest.fixture(scope="module")
@@ -345,7 +346,7 @@ def with_captures(db: Path, warc_files: list[str]) -> None:
                 "warc_offset": 0,
                 "warc_length": 100,
             }
-            store.save_article(record, capture=capture, run_id=None, fetched_at=FETCHED_AT)
+            store.articles.save(record, capture=capture, run_id=None, fetched_at=FETCHED_AT)
 
 
 def test_reparse_with_missing_warc_files(db) -> None:

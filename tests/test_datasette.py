@@ -29,8 +29,10 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+from humas_crawler.archive.queries import ArticleFilter
 from humas_crawler.archive.record import RECORD_FIELDS, ArticleRecord
-from humas_crawler.archive.store import TABLES, Store
+from humas_crawler.archive.schema import TABLES
+from humas_crawler.archive.store import Store
 from humas_crawler.cli import browse as browse_module
 from humas_crawler.cli.browse import (
     browse,
@@ -40,6 +42,7 @@ from humas_crawler.cli.browse import (
     write_metadata,
 )
 from humas_crawler.normalize.categories import Taxonomy
+from tests.helpers import archive_factory as factory
 
 HAS_DATASETTE = importlib.util.find_spec("datasette") is not None
 HAS_YAML = importlib.util.find_spec("yaml") is not None
@@ -118,15 +121,15 @@ ARTICLES = (
 def build_archive(path: Path) -> Path:
     """A small archive: three articles, a finished run, a quarantine row, a failure."""
     with Store.open(path) as store:
-        run_id = store.start_run("incremental", "https://www.kaltimprov.go.id")
-        store.sync_categories(Taxonomy.default())
+        run_id = store.runs.start("incremental", "https://www.kaltimprov.go.id")
+        store.categories.sync(Taxonomy.default())
         for record in ARTICLES:
-            store.save_article(record, capture=None, run_id=run_id, fetched_at=FETCHED_AT)
-        store.quarantine(
+            store.articles.save(record, capture=None, run_id=run_id, fetched_at=FETCHED_AT)
+        store.quarantine.add(
             "https://www.kaltimprov.go.id/berita/x", "timestamp", "31 Februari 2022", run_id
         )
-        store.record_failure("https://www.kaltimprov.go.id/berita/y", "HTTP 503", run_id)
-        store.finish_run(run_id, status="ok", counts={"articles_new": 3}, stats={})
+        store.failures.record("https://www.kaltimprov.go.id/berita/y", "HTTP 503", run_id)
+        store.runs.finish(run_id, status="ok", counts={"articles_new": 3}, stats={})
     return path
 
 
@@ -186,6 +189,47 @@ def test_canned_queries_run_on_the_archive_read_only(archive: Path) -> None:
         assert per_month == {"2024-03": 1, "2024-04": 1, "2024-05": 0, "2024-06": 1}
     finally:
         conn.close()
+
+
+@needs_yaml
+def test_canned_article_queries_select_what_article_filter_selects(tmp_path: Path) -> None:
+    """The canned queries over `articles` count each article once as ArticleFilter does (the
+    filter behind export, search and stats): duplicates left out, dates and categories as its
+    conditions read them. Checked on an archive with duplicates, undated articles and a
+    category the taxonomy does not know."""
+    records = [
+        factory.article("a", date="2024-01-05", title="Satu", body_text="Isi satu."),
+        factory.article("a-copy", date="2024-01-05", title="Satu", body_text="Isi satu."),
+        factory.article("b", date="2024-03-31", category="Kesehatan", title="Dua"),
+        factory.article("c", date="2024-03-01", category="Kabar Baru Sekali", title="Tiga"),
+        factory.article("d", date=None, title="Empat", body_text="Isi empat."),
+        factory.article("d-copy", date=None, title="Empat", body_text="Isi empat."),
+        factory.article("e", date="2023-12-31", category="Kesehatan", title="Lima"),
+    ]
+    db = factory.build(tmp_path / "filters.sqlite", records)
+    queries = load_metadata()["databases"]["humas"]["queries"]
+    once = ArticleFilter()
+    dated = ArticleFilter(since="0000-01-01")  # a date bound leaves undated articles out
+    with Store.open(db, readonly=True) as store:
+        count = store.articles.count
+        assert count(once) == 5 < count(ArticleFilter(include_duplicates=True))
+
+        def canned(name: str) -> list[tuple]:
+            return store.db.execute(queries[name]["sql"]).fetchall()
+
+        per_month = dict(canned("articles_per_month"))
+        assert per_month.pop("(no date)") == count(once) - count(dated) == 1
+        assert per_month == {
+            month: count(ArticleFilter(since=f"{month}-01", until=f"{month}-31"))
+            for month in ("2023-12", "2024-01", "2024-02", "2024-03")
+        }
+        per_category = {slug: n for _, slug, _, n, *_ in canned("articles_per_category")}
+        assert sum(per_category.values()) == count(once)
+        assert per_category == {
+            slug: count(ArticleFilter(category_slugs=(slug,))) for slug in per_category
+        }
+        recent = {row[-1] for row in canned("recent_articles")}  # fewer than its 100 here
+        assert recent == {row[0] for row in store.articles.export(["id"], dated)}
 
 
 @needs_yaml
@@ -395,14 +439,14 @@ def test_datasette_sees_what_a_crawl_commits_while_it_serves(server: str, archiv
         "Lingkungan",
     )
     with Store.open(archive) as store:
-        store.save_article(record, capture=None, run_id=None, fetched_at=FETCHED_AT)
+        saved = store.articles.save(record, capture=None, run_id=None, fetched_at=FETCHED_AT)
         try:
             _, rows = _get(f"{server}/{ARCHIVE_NAME}/search.json?q=lahir&_shape=array")
             assert [row["title"] for row in rows] == ["Pesut Baru Lahir"]
         finally:
-            found = store.get_article(record.url)
-            store.db.execute("delete from article_revisions where article_id = ?", [found["id"]])
-            store.db.execute("delete from articles where id = ?", [found["id"]])
+            found = saved.article_id
+            store.db.execute("delete from article_revisions where article_id = ?", [found])
+            store.db.execute("delete from articles where id = ?", [found])
 
 
 def _chromium() -> str | None:

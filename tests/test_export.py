@@ -17,8 +17,9 @@ from click.testing import CliRunner
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from humas_crawler.archive import store as store_module
-from humas_crawler.archive.store import ArticleFilter, Store
+from humas_crawler.archive import errors as errors_module
+from humas_crawler.archive.queries import ArticleFilter
+from humas_crawler.archive.store import Store
 from humas_crawler.cli import csvsafe
 from humas_crawler.cli import export as export_module
 from humas_crawler.cli.export import DEFAULT_COLUMNS, export
@@ -203,7 +204,7 @@ def test_sql_escaping_matches_the_reference_rule(tmp_path: Path, value: str) -> 
     path = tmp_path / f"prop-{uuid.uuid4().hex}.sqlite"  # one per example: no stale -wal
     build(path, [article("x", title=value)])
     with Store.open(path, readonly=True) as store:
-        (row,) = store.export_rows(
+        (row,) = store.articles.export(
             ["title", "revision"], ArticleFilter(), formula_triggers=csvsafe.FORMULA_TRIGGERS
         )
     assert row == (csvsafe.neutralize(value), 1)
@@ -344,7 +345,7 @@ def test_not_a_database_is_a_clear_error(tmp_path: Path) -> None:
 
 
 def test_locked_database_is_a_clear_error(db: Path, monkeypatch) -> None:
-    monkeypatch.setattr(store_module, "BUSY_TIMEOUT_SECONDS", 0.1)
+    monkeypatch.setattr(errors_module, "BUSY_TIMEOUT_SECONDS", 0.1)
     holder = sqlite3.connect(db, isolation_level=None)
     holder.execute("PRAGMA locking_mode = EXCLUSIVE")
     holder.execute("BEGIN EXCLUSIVE")
@@ -363,7 +364,7 @@ def test_export_streams_with_flat_memory(tmp_path: Path) -> None:
     db = build(tmp_path / "big.sqlite", records)
     with Store.open(db, readonly=True) as store:
         tracemalloc.start()
-        rows = store.export_rows(["url", "body_text"], ArticleFilter())
+        rows = store.articles.export(["url", "body_text"], ArticleFilter())
         total = sum(len(row[1]) for row in rows)
         _, peak = tracemalloc.get_traced_memory()
         tracemalloc.stop()

@@ -31,8 +31,9 @@ from click.testing import CliRunner
 from parsel import Selector
 
 from humas_crawler.archive.ftsquery import literal_query
+from humas_crawler.archive.queries import ArticleFilter
 from humas_crawler.archive.record import RECORD_FIELDS
-from humas_crawler.archive.store import ArticleFilter, Store
+from humas_crawler.archive.store import Store
 from humas_crawler.cli import csvsafe, main
 from humas_crawler.extract.article import ArticlePage
 from humas_crawler.extract.deep import flatten
@@ -41,7 +42,7 @@ from humas_crawler.extract.listing import ListingPage
 from humas_crawler.normalize import DEFAULT_BASE_URL
 from humas_crawler.replica.model import ReplicaSite
 from humas_crawler.replica.server import Faults, ReplicaServer, Request, Response
-from tests.helpers.archive_factory import FETCHED_AT, article, build_from_pages
+from tests.helpers.archive_factory import FETCHED_AT, article, build_from_pages, stored_article
 from tests.helpers.crawling import crawl
 
 SITE = "https://www.kaltimprov.go.id"
@@ -407,7 +408,7 @@ def hostile_archive(tmp_path_factory) -> Path:
     )
     with Store.open(path / "humas.sqlite") as store:
         for record in TRIGGER_RECORDS:
-            store.save_article(record, capture=None, run_id=None, fetched_at=FETCHED_AT)
+            store.articles.save(record, capture=None, run_id=None, fetched_at=FETCHED_AT)
     return path
 
 
@@ -444,16 +445,16 @@ def test_the_archive_holds_exactly_what_extraction_gave(hostile_archive) -> None
     with Store.open(hostile_archive / "humas.sqlite", readonly=True) as store:
         for slug in PAGES:
             expected = extract(slug)
-            stored = store.get_article(url_of(slug))
+            stored = stored_article(store, url_of(slug))
             expected["category_known"] = int(expected["category_known"])
             assert {name: stored[name] for name in RECORD_FIELDS} == expected
-            (revision,) = store.revisions(stored["id"])
+            (revision,) = store.articles.revisions(stored["id"])
             assert (revision["title"], revision["body_text"]) == (
                 expected["title"],
                 expected["body_text"],
             )
         for record in TRIGGER_RECORDS:
-            stored = store.get_article(record.url)
+            stored = stored_article(store, record.url)
             for name in ("title", "body_text", "dateline", "photo_caption", "author_codes"):
                 assert stored[name] == getattr(record, name)
 
@@ -467,7 +468,7 @@ def test_search_finds_words_beside_invisible_and_bidi_characters(hostile_archive
     (composed or combining) do not matter. (A soft hyphen or joiner inside a word splits it in
     two for the index: "Pem\u00adbangunan" is found as "Pem" and as "bangunan".)"""
     with Store.open(hostile_archive / "humas.sqlite", readonly=True) as store:
-        hits = store.search_articles(ArticleFilter(fts_query=literal_query(word)), limit=5)
+        hits = store.articles.search(ArticleFilter(fts_query=literal_query(word)), limit=5)
     assert url_of("skrip-dan-entitas") in [hit["url"] for hit in hits]
 
 
@@ -528,12 +529,12 @@ def test_csv_export_is_exact_and_neutralizes_formulas(archive, flavour) -> None:
 
 
 def test_csv_neutralization_matches_the_reference_rule(archive) -> None:
-    """`Store.export_rows` applies the rule in SQL; csvsafe.neutralize is its reference."""
+    """`store.articles.export` applies the rule in SQL; csvsafe.neutralize is its reference."""
     with Store.open(archive / "humas.sqlite", readonly=True) as store:
-        columns = store.article_columns()
-        raw = list(store.export_rows(columns, ArticleFilter(include_duplicates=True)))
+        columns = store.articles.columns()
+        raw = list(store.articles.export(columns, ArticleFilter(include_duplicates=True)))
         safe = list(
-            store.export_rows(
+            store.articles.export(
                 columns,
                 ArticleFilter(include_duplicates=True),
                 formula_triggers=csvsafe.FORMULA_TRIGGERS,
@@ -638,7 +639,7 @@ def test_reparse_of_hostile_captures(archive, workers) -> None:
     assert f"{len(PAGES)} changed" in result.stdout
     with Store.open(db, readonly=True) as store:
         for slug in PAGES:
-            assert store.get_article(url_of(slug))["body_text"] == extract(slug)["body_text"]
+            assert stored_article(store, url_of(slug))["body_text"] == extract(slug)["body_text"]
 
 
 # --- a real crawl -------------------------------------------------------------------------------
@@ -677,7 +678,7 @@ def test_a_crawl_archives_hostile_pages_and_every_command_reads_them(tmp_path) -
     with Store.open(db, readonly=True) as store:
         for path, html in faults.pages.items():
             expected = extract_article(f"{base_url}{path}", html, base_url, NOW).record.to_dict()
-            stored = store.get_article(expected["url"])
+            stored = stored_article(store, expected["url"])
             for name in ("title", "body_text", "published_at", "category", "author_codes"):
                 assert stored[name] == expected[name], (path, name)
         assert store.counts()["quarantine"] == 0

@@ -288,7 +288,7 @@ def test_version_fetched_without_a_capture_is_not_overwritten(archive) -> None:
 
 @pytest.mark.slow
 def test_article_waiting_for_a_refetch_is_left_to_the_next_crawl(archive) -> None:
-    # save_article would clear its fetch_failures row: the retry would be lost.
+    # articles.save would clear its fetch_failures row: the retry would be lost.
     url = archive.table("articles")[1]["url"]
     archive.sql(
         "insert into fetch_failures (url, first_failed_at, last_failed_at, attempts, last_error)"
@@ -522,6 +522,7 @@ def test_gzip_encoded_captures_are_decoded(tmp_path) -> None:
 def test_fields_outside_the_content_hash_are_refreshed_without_a_revision(tmp_path) -> None:
     """An archive whose categories were normalized differently is re-read in place."""
     from humas_crawler.archive.store import Store
+    from tests.helpers.archive_factory import stored_article
 
     path = tmp_path / "a.sqlite"
     with Store.open(path) as store:
@@ -534,12 +535,12 @@ def test_fields_outside_the_content_hash_are_refreshed_without_a_revision(tmp_pa
             category="Sosial",
             content_hash="sha256:x",
         )
-        store.save_article(record, capture=None, run_id=None, fetched_at="2026-11-27T20:00:00Z")
-        before = store.get_article(record.url)
-        assert store.refresh_article(record.replace(category="Sosial Baru", dateline="Samarinda"))
-        after = store.get_article(record.url)
+        store.articles.save(record, capture=None, run_id=None, fetched_at="2026-11-27T20:00:00Z")
+        before = stored_article(store, record.url)
+        assert store.articles.refresh(record.replace(category="Sosial Baru", dateline="Samarinda"))
+        after = stored_article(store, record.url)
         assert (after["category"], after["dateline"]) == ("Sosial Baru", "Samarinda")
         assert after["revision"] == before["revision"] == 1
         assert after["last_fetched_at"] == before["last_fetched_at"]
-        assert len(store.revisions(after["id"])) == 1
-        assert not store.refresh_article(record.replace(content_hash="sha256:other"))
+        assert len(store.articles.revisions(after["id"])) == 1
+        assert not store.articles.refresh(record.replace(content_hash="sha256:other"))

@@ -13,7 +13,9 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from humas_crawler.archive.ftsquery import EmptyQueryError, literal_query
-from humas_crawler.archive.store import SEARCH_TITLE_WEIGHT, ArticleFilter, Store
+from humas_crawler.archive.fulltext import TITLE_WEIGHT
+from humas_crawler.archive.queries import ArticleFilter
+from humas_crawler.archive.store import Store
 from humas_crawler.cli import search as search_module
 from humas_crawler.cli.search import search
 from tests.helpers.archive_factory import article, build
@@ -285,7 +287,7 @@ def test_ranking_shortcuts_agree_with_the_plain_join(tmp_path: Path) -> None:
             for query in ('"banjir"', '"sawit" "pasar"', '"jalan"*', '"tidak-ada"'):
                 where = ArticleFilter(**{**where.__dict__, "fts_query": query})
                 for limit in (1, 7, 50):
-                    hits = store.search_articles(where, limit=limit)
+                    hits = store.articles.search(where, limit=limit)
                     expected = _plain_join(store, where, limit)
                     assert [round(h["score"], 9) for h in hits] == [
                         round(-s, 9) for _, s in expected
@@ -299,5 +301,5 @@ def _plain_join(store: Store, where: ArticleFilter, limit: int) -> list[tuple[in
         "select a.id, bm25(articles_fts, ?, 1.0) as s from articles_fts"
         " join articles a on a.id = articles_fts.rowid"
         f" where articles_fts match ? and {conditions} order by s limit ?",
-        [SEARCH_TITLE_WEIGHT, where.fts_query, *params, limit],
+        [TITLE_WEIGHT, where.fts_query, *params, limit],
     ).fetchall()

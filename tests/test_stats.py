@@ -32,13 +32,13 @@ def db(tmp_path: Path) -> Path:
         ],
     )
     with Store.open(path) as store:
-        first = store.start_run("full", "https://www.kaltimprov.go.id")
-        store.quarantine("https://x/1", "bad-timestamp", "31 Februari 2022", first)
-        store.quarantine("https://x/2", "bad-timestamp", "30 Februari 2022", first)
-        store.quarantine("https://x/3", "empty-extraction", None, first)
-        store.finish_run(first, status="ok", counts={"requests": 12, "articles_new": 6}, stats={})
-        second = store.start_run("incremental", "https://www.kaltimprov.go.id")
-        store.finish_run(
+        first = store.runs.start("full", "https://www.kaltimprov.go.id")
+        store.quarantine.add("https://x/1", "bad-timestamp", "31 Februari 2022", first)
+        store.quarantine.add("https://x/2", "bad-timestamp", "30 Februari 2022", first)
+        store.quarantine.add("https://x/3", "empty-extraction", None, first)
+        store.runs.finish(first, status="ok", counts={"requests": 12, "articles_new": 6}, stats={})
+        second = store.runs.start("incremental", "https://www.kaltimprov.go.id")
+        store.runs.finish(
             second,
             status="degraded",
             counts={"requests": 3},
@@ -46,7 +46,7 @@ def db(tmp_path: Path) -> Path:
             message="published_at found in 0 of 20 articles (0%), below the 90% threshold",
         )
         # A changed article: a second revision.
-        store.save_article(
+        store.articles.save(
             article("c", date="2022-03-05", category="Kesehatan", title="Diralat"),
             capture=None,
             run_id=second,

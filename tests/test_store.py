@@ -9,10 +9,17 @@ from typing import Any
 
 import pytest
 
-from humas_crawler.archive import store as store_module
+from humas_crawler.archive import errors as errors_module
+from humas_crawler.archive.errors import StoreError
+from humas_crawler.archive.migrations import READABLE_SINCE, SCHEMA_VERSION, user_version
+from humas_crawler.archive.queries import ArticleFilter
 from humas_crawler.archive.record import ArticleRecord, content_hash
-from humas_crawler.archive.store import SCHEMA_VERSION, Store, StoreError
+from humas_crawler.archive.schema import TABLES
+from humas_crawler.archive.store import Store
+from humas_crawler.archive.writer import Articles
+from humas_crawler.cli.options import resolve_categories
 from humas_crawler.normalize.categories import CategoryEntry, Taxonomy
+from tests.helpers.archive_factory import stored_article
 
 # docs/schema.md: these names are a public interface.
 CONTRACT_COLUMNS = {
@@ -152,6 +159,19 @@ def schema_sql(store: Store) -> list[tuple]:
     return store.db.execute("select type, name, sql from sqlite_master order by name").fetchall()
 
 
+def search(store: Store, query: str) -> list[dict[str, Any]]:
+    """Every article matching the FTS5 `query`, duplicates too, best first."""
+    return store.articles.search(ArticleFilter(fts_query=query, include_duplicates=True))
+
+
+def run_row(store: Store, run_id: int) -> dict[str, Any] | None:
+    return next((run for run in store.runs.last(1000) if run["id"] == run_id), None)
+
+
+def integrity(store: Store) -> str:
+    return "\n".join(row[0] for row in store.db.execute("PRAGMA integrity_check"))
+
+
 # --- opening and schema ------------------------------------------------------------------------
 
 
@@ -170,7 +190,7 @@ def test_open_creates_parent_dirs_wal_and_pragmas(store: Store, db_path: Path) -
     assert store.db.journal_mode == "wal"
     assert store.db.execute("PRAGMA foreign_keys").fetchone()[0] == 1
     assert store.db.execute("PRAGMA busy_timeout").fetchone()[0] == 10_000
-    assert store.schema_version() == SCHEMA_VERSION
+    assert user_version(store.db) == SCHEMA_VERSION
 
 
 def test_indexes_exist(store: Store) -> None:
@@ -184,12 +204,12 @@ def test_indexes_exist(store: Store) -> None:
 
 def test_reopen_is_idempotent(db_path: Path) -> None:
     with Store.open(db_path) as first:
-        first.save_article(article(), capture=None, run_id=None, fetched_at=T1)
+        first.articles.save(article(), capture=None, run_id=None, fetched_at=T1)
         before = schema_sql(first)
     with Store.open(db_path) as second:
         assert schema_sql(second) == before
         assert second.counts()["articles"] == 1
-        assert len(second.search("banjir")) == 1  # FTS not rebuilt into duplicates
+        assert len(search(second, "banjir")) == 1  # FTS not rebuilt into duplicates
 
 
 def test_migrates_a_v0_archive_missing_columns(db_path: Path) -> None:
@@ -205,16 +225,16 @@ def test_migrates_a_v0_archive_missing_columns(db_path: Path) -> None:
     )
     conn.close()
     with Store.open(db_path) as store:
-        assert store.schema_version() == SCHEMA_VERSION
+        assert user_version(store.db) == SCHEMA_VERSION
         assert CONTRACT_COLUMNS["articles"] <= set(columns(store, "articles"))
         assert "canonical_link" in columns(store, "articles")
-        assert store.get_article("https://www.kaltimprov.go.id/berita/lama")["title"] == (
+        assert stored_article(store, "https://www.kaltimprov.go.id/berita/lama")["title"] == (
             "Berita Lama"
         )
-        assert [row["title"] for row in store.search("banjir")] == ["Berita Lama"]
-        assert store.integrity_check() == "ok"
+        assert [row["title"] for row in search(store, "banjir")] == ["Berita Lama"]
+        assert integrity(store) == "ok"
         old_url = "https://www.kaltimprov.go.id/berita/lama"
-        result = store.save_article(article(old_url), capture=None, run_id=None, fetched_at=T1)
+        result = store.articles.save(article(old_url), capture=None, run_id=None, fetched_at=T1)
         assert (result.outcome, result.revision) == ("changed", 2)
 
 
@@ -253,12 +273,12 @@ def test_directory_is_not_an_archive(tmp_path: Path) -> None:
 
 def test_readonly_reads_and_refuses_writes(db_path: Path) -> None:
     with Store.open(db_path) as store:
-        store.save_article(article(), capture=None, run_id=None, fetched_at=T1)
+        store.articles.save(article(), capture=None, run_id=None, fetched_at=T1)
     with Store.open(db_path, readonly=True) as readonly:
         assert readonly.counts()["articles"] == 1
-        assert readonly.known_articles() == {article().url: "2022-06-21"}
+        assert readonly.articles.known() == {article().url: "2022-06-21"}
         with pytest.raises(StoreError, match="read-only"):
-            readonly.quarantine("https://x", "test", None, None)
+            readonly.quarantine.add("https://x", "test", None, None)
 
 
 def test_readonly_refuses_an_empty_sqlite_file(tmp_path: Path) -> None:
@@ -269,31 +289,31 @@ def test_readonly_refuses_an_empty_sqlite_file(tmp_path: Path) -> None:
 
 
 def test_locked_archive_gives_store_error(db_path: Path, monkeypatch) -> None:
-    monkeypatch.setattr(store_module, "BUSY_TIMEOUT_SECONDS", 0.1)
+    monkeypatch.setattr(errors_module, "BUSY_TIMEOUT_SECONDS", 0.1)
     with Store.open(db_path) as store:
         other = sqlite3.connect(db_path)
         other.execute("BEGIN IMMEDIATE")
         try:
             with pytest.raises(StoreError, match="busy"):
-                store.quarantine("https://x", "test", None, None)
+                store.quarantine.add("https://x", "test", None, None)
         finally:
             other.rollback()
             other.close()
 
 
 def test_integrity_check_and_counts(store: Store) -> None:
-    assert store.integrity_check() == "ok"
-    assert store.counts() == dict.fromkeys(store_module.TABLES, 0)
+    assert integrity(store) == "ok"
+    assert store.counts() == dict.fromkeys(TABLES, 0)
 
 
 # --- articles ------------------------------------------------------------------------------------
 
 
 def test_new_article(store: Store) -> None:
-    run_id = store.start_run("full", "https://www.kaltimprov.go.id")
-    result = store.save_article(article(), capture=capture(), run_id=run_id, fetched_at=T1)
+    run_id = store.runs.start("full", "https://www.kaltimprov.go.id")
+    result = store.articles.save(article(), capture=capture(), run_id=run_id, fetched_at=T1)
     assert (result.outcome, result.revision, result.duplicate_of) == ("new", 1, None)
-    row = store.get_article(article().url)
+    row = stored_article(store, article().url)
     assert row["id"] == result.article_id
     assert row["image_urls"] == article().image_urls
     raw_images = store.db.execute("select image_urls from articles").fetchone()[0]
@@ -305,7 +325,7 @@ def test_new_article(store: Store) -> None:
     assert stored_capture["run_id"] == run_id
     assert stored_capture["fetched_at"] == T1
     assert stored_capture["warc_record_id"] == "<urn:uuid:1>"
-    [revision] = store.revisions(result.article_id)
+    [revision] = store.articles.revisions(result.article_id)
     assert revision["revision"] == 1
     assert revision["capture_id"] == result.capture_id
     assert revision["content_hash"] == article().content_hash
@@ -313,32 +333,32 @@ def test_new_article(store: Store) -> None:
 
 
 def test_unchanged_article_only_moves_fetch_time_and_capture(store: Store) -> None:
-    first = store.save_article(article(), capture=capture(), run_id=None, fetched_at=T1)
-    second = store.save_article(article(), capture=capture(), run_id=None, fetched_at=T2)
+    first = store.articles.save(article(), capture=capture(), run_id=None, fetched_at=T1)
+    second = store.articles.save(article(), capture=capture(), run_id=None, fetched_at=T2)
     assert second.outcome == "unchanged"
     assert (second.article_id, second.revision) == (first.article_id, 1)
     assert second.capture_id != first.capture_id
-    row = store.get_article(article().url)
+    row = stored_article(store, article().url)
     assert (row["first_seen_at"], row["last_fetched_at"], row["last_changed_at"]) == (T1, T2, T1)
     assert row["capture_id"] == second.capture_id
-    assert len(store.revisions(first.article_id)) == 1
+    assert len(store.articles.revisions(first.article_id)) == 1
     # A re-parse without a new capture keeps pointing at the last capture.
-    third = store.save_article(article(), capture=None, run_id=None, fetched_at=T3)
-    assert store.get_article(article().url)["capture_id"] == second.capture_id
+    third = store.articles.save(article(), capture=None, run_id=None, fetched_at=T3)
+    assert stored_article(store, article().url)["capture_id"] == second.capture_id
     assert third.capture_id is None
 
 
 def test_changed_article_gets_a_new_revision(store: Store) -> None:
-    first = store.save_article(article(), capture=capture(), run_id=None, fetched_at=T1)
+    first = store.articles.save(article(), capture=capture(), run_id=None, fetched_at=T1)
     edited = article(title="Banjir Surut di Samarinda", body_text="Air sudah surut.")
-    second = store.save_article(edited, capture=capture(), run_id=None, fetched_at=T2)
+    second = store.articles.save(edited, capture=capture(), run_id=None, fetched_at=T2)
     assert (second.outcome, second.revision, second.article_id) == ("changed", 2, first.article_id)
-    row = store.get_article(article().url)
+    row = stored_article(store, article().url)
     assert row["title"] == "Banjir Surut di Samarinda"
     assert row["content_hash"] == edited.content_hash
     assert (row["first_seen_at"], row["last_fetched_at"], row["last_changed_at"]) == (T1, T2, T2)
     assert row["revision"] == 2
-    revisions = store.revisions(first.article_id)
+    revisions = store.articles.revisions(first.article_id)
     assert [r["revision"] for r in revisions] == [1, 2]
     assert [r["title"] for r in revisions] == [
         "Banjir Rendam Samarinda",
@@ -351,50 +371,50 @@ def test_changed_article_gets_a_new_revision(store: Store) -> None:
 def test_missing_content_hash_is_computed(store: Store) -> None:
     record = article()
     expected = record.content_hash
-    store.save_article(record.replace(content_hash=None), capture=None, run_id=None, fetched_at=T1)
-    assert store.get_article(record.url)["content_hash"] == expected
+    store.articles.save(record.replace(content_hash=None), capture=None, run_id=None, fetched_at=T1)
+    assert stored_article(store, record.url)["content_hash"] == expected
 
 
 def test_identical_content_under_another_url_is_a_duplicate(store: Store) -> None:
-    original = store.save_article(article(), capture=None, run_id=None, fetched_at=T1)
+    original = store.articles.save(article(), capture=None, run_id=None, fetched_at=T1)
     other_url = "https://www.kaltimprov.go.id/detailberita/banjir"
-    copy = store.save_article(article(other_url), capture=None, run_id=None, fetched_at=T2)
-    third = store.save_article(article(other_url + "-"), capture=None, run_id=None, fetched_at=T3)
+    copy = store.articles.save(article(other_url), capture=None, run_id=None, fetched_at=T2)
+    third = store.articles.save(article(other_url + "-"), capture=None, run_id=None, fetched_at=T3)
     assert copy.duplicate_of == original.article_id
     assert third.duplicate_of == original.article_id  # the original, never a duplicate
-    assert store.get_article(other_url)["duplicate_of"] == original.article_id
-    assert store.get_article(article().url)["duplicate_of"] is None
+    assert stored_article(store, other_url)["duplicate_of"] == original.article_id
+    assert stored_article(store, article().url)["duplicate_of"] is None
 
 
 def test_duplicates_follow_when_the_original_changes(store: Store) -> None:
-    original = store.save_article(article(), capture=None, run_id=None, fetched_at=T1)
+    original = store.articles.save(article(), capture=None, run_id=None, fetched_at=T1)
     url_b = "https://www.kaltimprov.go.id/berita/b"
     url_c = "https://www.kaltimprov.go.id/berita/c"
-    b = store.save_article(article(url_b), capture=None, run_id=None, fetched_at=T1)
-    store.save_article(article(url_c), capture=None, run_id=None, fetched_at=T1)
-    store.save_article(article(body_text="Diralat."), capture=None, run_id=None, fetched_at=T2)
-    assert store.get_article(article().url)["duplicate_of"] is None
-    assert store.get_article(url_b)["duplicate_of"] is None
-    assert store.get_article(url_c)["duplicate_of"] == b.article_id
+    b = store.articles.save(article(url_b), capture=None, run_id=None, fetched_at=T1)
+    store.articles.save(article(url_c), capture=None, run_id=None, fetched_at=T1)
+    store.articles.save(article(body_text="Diralat."), capture=None, run_id=None, fetched_at=T2)
+    assert stored_article(store, article().url)["duplicate_of"] is None
+    assert stored_article(store, url_b)["duplicate_of"] is None
+    assert stored_article(store, url_c)["duplicate_of"] == b.article_id
     # An article edited into another one's content becomes its duplicate.
-    store.save_article(
+    store.articles.save(
         article(url_b, body_text="Diralat."), capture=None, run_id=None, fetched_at=T3
     )
-    assert store.get_article(url_b)["duplicate_of"] == original.article_id
-    assert store.get_article(url_c)["duplicate_of"] is None
+    assert stored_article(store, url_b)["duplicate_of"] == original.article_id
+    assert stored_article(store, url_c)["duplicate_of"] is None
 
 
 def test_fts_follows_inserts_and_edits(store: Store) -> None:
     url = article().url
-    store.save_article(article(), capture=None, run_id=None, fetched_at=T1)
-    assert [row["url"] for row in store.search("banjir")] == [url]  # from the title
-    assert [row["url"] for row in store.search("mengungsi")] == [url]  # from the body
+    store.articles.save(article(), capture=None, run_id=None, fetched_at=T1)
+    assert [row["url"] for row in search(store, "banjir")] == [url]  # from the title
+    assert [row["url"] for row in search(store, "mengungsi")] == [url]  # from the body
     edited = article(title="Hujan Deras di Samarinda", body_text="Warga kembali ke rumah.")
-    store.save_article(edited, capture=None, run_id=None, fetched_at=T2)
-    assert store.search("banjir") == []
-    assert store.search("mengungsi") == []
-    assert [row["url"] for row in store.search("kembali")] == [url]
-    assert [row["url"] for row in store.search("hujan")] == [url]
+    store.articles.save(edited, capture=None, run_id=None, fetched_at=T2)
+    assert search(store, "banjir") == []
+    assert search(store, "mengungsi") == []
+    assert [row["url"] for row in search(store, "kembali")] == [url]
+    assert [row["url"] for row in search(store, "hujan")] == [url]
     raw = store.db.execute(
         "select a.url from articles_fts join articles a on a.id = articles_fts.rowid"
         " where articles_fts match 'rumah' order by rank"
@@ -403,12 +423,12 @@ def test_fts_follows_inserts_and_edits(store: Store) -> None:
 
 
 def test_bad_search_query_is_a_store_error(store: Store) -> None:
-    with pytest.raises(StoreError):
-        store.search('banjir"')
+    with pytest.raises(StoreError, match="is not valid"):
+        search(store, 'banjir"')
 
 
-def test_iter_articles_filters(store: Store) -> None:
-    store.save_article(article(), capture=None, run_id=None, fetched_at=T1)
+def test_article_rows_filters(store: Store) -> None:
+    store.articles.save(article(), capture=None, run_id=None, fetched_at=T1)
     other = article(
         "https://www.kaltimprov.go.id/berita/sekolah",
         title="Sekolah Baru",
@@ -418,36 +438,40 @@ def test_iter_articles_filters(store: Store) -> None:
         category="Pendidikan",
         category_slug="pendidikan",
     )
-    store.save_article(other, capture=None, run_id=None, fetched_at=T1)
+    store.articles.save(other, capture=None, run_id=None, fetched_at=T1)
 
     def urls(**filters: Any) -> list[str]:
-        return [row["url"].rsplit("/", 1)[-1] for row in store.iter_articles(**filters)]
+        where = ArticleFilter(include_duplicates=True, **filters)
+        return [row["url"].rsplit("/", 1)[-1] for row in store.articles.rows(where)]
 
-    assert urls() == ["banjir", "sekolah"]
+    every = list(store.articles.rows())  # every article, duplicates too
+    assert [row["url"].rsplit("/", 1)[-1] for row in every] == ["banjir", "sekolah"]
+    assert every[0]["image_urls"] == article().image_urls  # decoded from its JSON
     assert urls(since="2023-01-01") == ["sekolah"]
     assert urls(until="2022-12-31") == ["banjir"]
-    assert urls(categories=["pendidikan"]) == ["sekolah"]
-    assert urls(categories=["PEMERINTAHAN"]) == ["banjir"]
-    assert urls(search="gedung") == ["sekolah"]
+    assert urls(category_slugs=("pendidikan",)) == ["sekolah"]
+    # A label in any case names its slug once resolved, as every command resolves it.
+    assert urls(category_slugs=resolve_categories(store, ["PEMERINTAHAN"])) == ["banjir"]
+    assert urls(fts_query="gedung") == ["sekolah"]
 
 
 def test_save_is_atomic(store: Store, monkeypatch) -> None:
     def broken(*args: Any, **kwargs: Any) -> None:
         raise RuntimeError("disk on fire")
 
-    monkeypatch.setattr(Store, "_insert_revision", broken)
+    monkeypatch.setattr(Articles, "_insert_revision", broken)
     with pytest.raises(RuntimeError, match="disk on fire"):
-        store.save_article(article(), capture=capture(), run_id=None, fetched_at=T1)
+        store.articles.save(article(), capture=capture(), run_id=None, fetched_at=T1)
     assert store.counts()["articles"] == 0
     assert store.counts()["captures"] == 0
-    assert store.search("banjir") == []
+    assert search(store, "banjir") == []
     monkeypatch.undo()
 
-    store.save_article(article(), capture=capture(), run_id=None, fetched_at=T1)
-    monkeypatch.setattr(Store, "_insert_revision", broken)
+    store.articles.save(article(), capture=capture(), run_id=None, fetched_at=T1)
+    monkeypatch.setattr(Articles, "_insert_revision", broken)
     with pytest.raises(RuntimeError):
-        store.save_article(article(title="Lain"), capture=capture(), run_id=None, fetched_at=T2)
-    row = store.get_article(article().url)
+        store.articles.save(article(title="Lain"), capture=capture(), run_id=None, fetched_at=T2)
+    row = stored_article(store, article().url)
     assert (row["title"], row["revision"], row["last_fetched_at"]) == (
         "Banjir Rendam Samarinda",
         1,
@@ -459,22 +483,22 @@ def test_save_is_atomic(store: Store, monkeypatch) -> None:
 
 def test_record_without_url_is_refused(store: Store) -> None:
     with pytest.raises(ValueError, match="url"):
-        store.save_article(article().replace(url=None), capture=None, run_id=None, fetched_at=T1)
+        store.articles.save(article().replace(url=None), capture=None, run_id=None, fetched_at=T1)
 
 
 def test_known_articles(store: Store) -> None:
-    store.save_article(article(), capture=None, run_id=None, fetched_at=T1)
+    store.articles.save(article(), capture=None, run_id=None, fetched_at=T1)
     undated = article("https://www.kaltimprov.go.id/berita/x", published_date=None)
-    store.save_article(undated, capture=None, run_id=None, fetched_at=T1)
-    assert store.known_articles() == {
+    store.articles.save(undated, capture=None, run_id=None, fetched_at=T1)
+    assert store.articles.known() == {
         article().url: "2022-06-21",
         "https://www.kaltimprov.go.id/berita/x": None,
     }
 
 
 def test_record_capture(store: Store) -> None:
-    run_id = store.start_run("incremental", "https://www.kaltimprov.go.id")
-    capture_id = store.record_capture(
+    run_id = store.runs.start("incremental", "https://www.kaltimprov.go.id")
+    capture_id = store.captures.add(
         capture("https://www.kaltimprov.go.id/berita?page=2", fetched_at=T1), run_id
     )
     row = store.db["captures"].get(capture_id)
@@ -483,68 +507,68 @@ def test_record_capture(store: Store) -> None:
 
 def test_capture_of_an_unknown_run_violates_foreign_key(store: Store) -> None:
     with pytest.raises(sqlite3.IntegrityError):
-        store.record_capture(capture(fetched_at=T1), run_id=999)
+        store.captures.add(capture(fetched_at=T1), run_id=999)
 
 
 # --- failures, runs, quarantine, categories ----------------------------------------------------
 
 
 def test_fetch_failures_upsert_and_clear(store: Store) -> None:
-    run_id = store.start_run("full", "https://www.kaltimprov.go.id")
+    run_id = store.runs.start("full", "https://www.kaltimprov.go.id")
     url = "https://www.kaltimprov.go.id/berita/timeout"
-    assert store.record_failure(url, "TimeoutError", run_id, at=T1) == 1
-    assert store.record_failure(url, "HTTP 503", run_id, at=T2) == 2
-    store.record_failure("https://www.kaltimprov.go.id/berita/z", "HTTP 500", None, at=T3)
+    assert store.failures.record(url, "TimeoutError", run_id, at=T1) == 1
+    assert store.failures.record(url, "HTTP 503", run_id, at=T2) == 2
+    store.failures.record("https://www.kaltimprov.go.id/berita/z", "HTTP 500", None, at=T3)
     row = store.db["fetch_failures"].get(url)
     assert (row["first_failed_at"], row["last_failed_at"], row["attempts"]) == (T1, T2, 2)
     assert (row["last_error"], row["last_run_id"]) == ("HTTP 503", run_id)
-    assert store.failed_urls() == [url, "https://www.kaltimprov.go.id/berita/z"]
-    store.clear_failure(url)
-    store.clear_failure(url)  # clearing twice is fine
-    assert store.failed_urls() == ["https://www.kaltimprov.go.id/berita/z"]
+    assert store.failures.urls() == [url, "https://www.kaltimprov.go.id/berita/z"]
+    store.failures.clear(url)
+    store.failures.clear(url)  # clearing twice is fine
+    assert store.failures.urls() == ["https://www.kaltimprov.go.id/berita/z"]
 
 
 def test_run_lifecycle(store: Store) -> None:
-    run_id = store.start_run("incremental", "https://www.kaltimprov.go.id", pid=1234)
-    run = store.get_run(run_id)
+    run_id = store.runs.start("incremental", "https://www.kaltimprov.go.id", pid=1234)
+    run = run_row(store, run_id)
     assert (run["status"], run["pid"], run["finished_at"]) == ("running", 1234, None)
     assert run["started_at"].endswith("Z")
     counts = {"requests": 10, "articles_new": 3, "articles_changed": 1, "errors": 0}
-    store.finish_run(run_id, status="ok", counts=counts, stats={"humas/x": 1, "at": Path("/p")})
-    run = store.get_run(run_id)
+    store.runs.finish(run_id, status="ok", counts=counts, stats={"humas/x": 1, "at": Path("/p")})
+    run = run_row(store, run_id)
     assert (run["status"], run["requests"], run["articles_new"]) == ("ok", 10, 3)
     assert run["articles_unchanged"] == 0
     assert json.loads(run["stats_json"]) == {"humas/x": 1, "at": "/p"}
     assert run["finished_at"] is not None
-    assert store.get_run(run_id + 1) is None
+    assert run_row(store, run_id + 1) is None
     with pytest.raises(ValueError, match="unknown run counts"):
-        store.finish_run(run_id, status="ok", counts={"articels_new": 1}, stats={})
+        store.runs.finish(run_id, status="ok", counts={"articels_new": 1}, stats={})
     with pytest.raises(ValueError, match="status"):
-        store.finish_run(run_id, status="done", counts={}, stats={})
+        store.runs.finish(run_id, status="done", counts={}, stats={})
 
 
 def test_mark_interrupted(store: Store) -> None:
-    dead = store.start_run("full", "https://www.kaltimprov.go.id", pid=1)
-    also_dead = store.start_run("full", "https://www.kaltimprov.go.id", pid=2)
-    finished = store.start_run("full", "https://www.kaltimprov.go.id", pid=3)
-    store.finish_run(finished, status="degraded", counts={}, stats={}, message="coverage low")
-    current = store.start_run("full", "https://www.kaltimprov.go.id", pid=4)
-    assert store.mark_interrupted(exclude_run_id=current) == 2
+    dead = store.runs.start("full", "https://www.kaltimprov.go.id", pid=1)
+    also_dead = store.runs.start("full", "https://www.kaltimprov.go.id", pid=2)
+    finished = store.runs.start("full", "https://www.kaltimprov.go.id", pid=3)
+    store.runs.finish(finished, status="degraded", counts={}, stats={}, message="coverage low")
+    current = store.runs.start("full", "https://www.kaltimprov.go.id", pid=4)
+    assert store.runs.mark_interrupted(exclude_run_id=current) == 2
     for run_id in (dead, also_dead):
-        run = store.get_run(run_id)
+        run = run_row(store, run_id)
         assert run["status"] == "interrupted"
         assert run["finished_at"] is None
         assert "without finishing" in run["message"]
-    assert store.get_run(finished)["status"] == "degraded"
-    assert store.get_run(current)["status"] == "running"
-    assert [run["id"] for run in store.last_runs(2)] == [current, finished]
-    assert store.mark_interrupted() == 1
+    assert run_row(store, finished)["status"] == "degraded"
+    assert run_row(store, current)["status"] == "running"
+    assert [run["id"] for run in store.runs.last(2)] == [current, finished]
+    assert store.runs.mark_interrupted() == 1
 
 
 def test_quarantine(store: Store) -> None:
-    run_id = store.start_run("full", "https://www.kaltimprov.go.id")
-    capture_id = store.record_capture(capture(fetched_at=T1), run_id)
-    row_id = store.quarantine(
+    run_id = store.runs.start("full", "https://www.kaltimprov.go.id")
+    capture_id = store.captures.add(capture(fetched_at=T1), run_id)
+    row_id = store.quarantine.add(
         article().url, "timestamp", "31 Februari 2022 Jam 10:00:00", run_id, capture_id
     )
     row = store.db["quarantine"].get(row_id)
@@ -559,30 +583,28 @@ def test_categories(store: Store) -> None:
             CategoryEntry("Kesehatan", "kesehatan"),
         ]
     )
-    store.sync_categories(taxonomy)
-    store.sync_categories(taxonomy)  # idempotent
-    store.note_category("Ekonomi Kreatif", "ekonomi-kreatif", known=False)
-    store.note_category("Kesehatan", "kesehatan", known=False)  # never downgrades
-    rows = {row["slug"]: row for row in store.categories()}
+    store.categories.sync(taxonomy)
+    store.categories.sync(taxonomy)  # idempotent
+    store.categories.note("Ekonomi Kreatif", "ekonomi-kreatif", known=False)
+    store.categories.note("Kesehatan", "kesehatan", known=False)  # never downgrades
+    rows = {row["slug"]: row for row in store.categories.rows()}
     assert rows["pemerintahan"]["aliases"] == ["Pemerintah"]
     assert rows["kesehatan"]["known"] == 1
     assert rows["ekonomi-kreatif"]["known"] == 0
     assert rows["ekonomi-kreatif"]["label"] == "Ekonomi Kreatif"
-    store.sync_categories(Taxonomy([CategoryEntry("Kesehatan", "kesehatan")]))
-    rows = {row["slug"]: row for row in store.categories()}
+    store.categories.sync(Taxonomy([CategoryEntry("Kesehatan", "kesehatan")]))
+    rows = {row["slug"]: row for row in store.categories.rows()}
     assert rows["pemerintahan"]["known"] == 0  # dropped from the taxonomy
     assert len(rows) == 3
 
 
 def test_default_taxonomy_syncs(store: Store) -> None:
     taxonomy = Taxonomy.default()
-    store.sync_categories(taxonomy)
+    store.categories.sync(taxonomy)
     assert store.counts()["categories"] == len(taxonomy.entries)
 
 
 def test_read_only_opens_an_archive_one_index_migration_behind(tmp_path) -> None:
-    from humas_crawler.archive.store import READABLE_SINCE, SCHEMA_VERSION, Store, StoreError
-
     path = tmp_path / "old.sqlite"
     Store.open(path).close()
     conn = sqlite3.connect(path)
@@ -603,14 +625,14 @@ def test_quarantine_once_records_a_capture_a_single_time(tmp_path) -> None:
     from humas_crawler.archive.store import Store
 
     with Store.open(tmp_path / "q.sqlite") as store:
-        capture = store.record_capture(
+        capture = store.captures.add(
             {"url": "https://www.kaltimprov.go.id/berita/x", "fetched_at": "2026-11-27T20:00:00Z",
              "status": 200},
             None,
         )  # fmt: skip
-        first = store.quarantine("u", "empty-extraction", "d", None, capture, once=True)
-        again = store.quarantine("u", "empty-extraction", "d", None, capture, once=True)
-        other = store.quarantine("u", "extraction-error", "d", None, capture, once=True)
-        plain = store.quarantine("u", "empty-extraction", "d", None, capture)
+        first = store.quarantine.add("u", "empty-extraction", "d", None, capture, once=True)
+        again = store.quarantine.add("u", "empty-extraction", "d", None, capture, once=True)
+        other = store.quarantine.add("u", "extraction-error", "d", None, capture, once=True)
+        plain = store.quarantine.add("u", "empty-extraction", "d", None, capture)
         assert first and other and plain and again is None
         assert store.counts()["quarantine"] == 3

@@ -29,7 +29,8 @@ from typing import Any
 
 import click
 
-from humas_crawler.archive.store import Store, StoreError
+from humas_crawler.archive.errors import StoreError
+from humas_crawler.archive.store import Store
 from humas_crawler.cli.options import db_option
 
 # The database key of the shipped metadata: the stem of the default archive, data/humas.sqlite.

@@ -16,7 +16,7 @@ ESCAPE = "'"
 def neutralize(value: Any) -> Any:
     """`value` with a leading apostrophe if it is text that starts with a formula trigger.
 
-    The reference form of the rule; `Store.export_rows` applies the same rule inside SQLite
+    The reference form of the rule; `store.articles.export` applies the same rule inside SQLite
     (much faster on large exports). Numbers and None are never changed.
     """
     if isinstance(value, str) and value.startswith(FORMULA_TRIGGERS):

@@ -13,7 +13,7 @@ from typing import Any, TextIO
 
 import click
 
-from humas_crawler.archive.store import FTSQueryError
+from humas_crawler.archive.errors import FTSQueryError
 from humas_crawler.cli import csvsafe
 from humas_crawler.cli.options import (
     archive_errors,
@@ -117,7 +117,7 @@ def export(
     query = fts_query(search, raw=fts) if search is not None else None
     target = _check_output(output)
     with open_archive(db) as store:
-        chosen = _choose_columns(columns, store.article_columns())
+        chosen = _choose_columns(columns, store.articles.columns())
         where = article_filter(
             store,
             since=since,
@@ -128,8 +128,8 @@ def export(
         )
         with archive_errors():
             try:
-                total = store.count_articles(where) if _want_progress(target) else None
-                rows = store.export_rows(
+                total = store.articles.count(where) if _want_progress(target) else None
+                rows = store.articles.export(
                     chosen,
                     where,
                     formula_triggers=csvsafe.FORMULA_TRIGGERS if fmt == "csv" and not raw else (),

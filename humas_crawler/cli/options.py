@@ -14,15 +14,16 @@ from typing import Any, TypeVar
 
 import click
 
-from humas_crawler.archive.ftsquery import EmptyQueryError, literal_query
-from humas_crawler.archive.lock import LockError, LockHeld
-from humas_crawler.archive.store import (
-    ArticleFilter,
+from humas_crawler.archive.errors import (
     FTSQueryError,
-    Store,
     StoreError,
     describe_sqlite_error,
+    is_user_facing,
 )
+from humas_crawler.archive.ftsquery import EmptyQueryError, literal_query
+from humas_crawler.archive.lock import LockError, LockHeld
+from humas_crawler.archive.queries import ArticleFilter
+from humas_crawler.archive.store import Store
 from humas_crawler.defaults import EXIT_LOCKED, default_db_path
 from humas_crawler.normalize import Site, Taxonomy
 from humas_crawler.normalize.categories import match_key
@@ -160,7 +161,7 @@ def archive_errors() -> Iterator[None]:
     except (StoreError, LockError) as exc:
         raise click.ClickException(one_line(exc)) from exc
     except sqlite3.DatabaseError as exc:
-        if not isinstance(exc, sqlite3.OperationalError) and type(exc) is not sqlite3.DatabaseError:
+        if not is_user_facing(exc):
             raise  # integrity and programming errors are bugs: keep the traceback
         raise click.ClickException(describe_sqlite_error(None, exc)) from exc
     except OSError as exc:
@@ -234,14 +235,14 @@ def resolve_categories(
     for entry in (taxonomy or Taxonomy.default()).entries:
         index.add(entry.label, entry.slug, entry.aliases)
     with archive_errors():
-        for row in store.categories():
+        for row in store.categories.rows():
             index.add(row["label"], row["slug"], row["aliases"])
         slugs = []
         scanned = False
         for name in names:
             slug = index.find(name)
             if slug is None and not scanned:
-                for row in store.article_category_labels():
+                for row in store.articles.category_labels():
                     index.add(row["category"], row["category_slug"], ())
                 scanned = True
                 slug = index.find(name)

@@ -9,8 +9,9 @@ from pathlib import Path
 
 import click
 
+from humas_crawler.archive.errors import StoreError
 from humas_crawler.archive.lock import CrawlLock, LockError, LockHeld
-from humas_crawler.archive.store import Store, StoreError
+from humas_crawler.archive.store import Store
 from humas_crawler.cli.options import LockedError, db_option
 from humas_crawler.crawl.reparse import (
     Counts,

@@ -10,7 +10,7 @@ from typing import Any
 
 import click
 
-from humas_crawler.archive.store import FTSQueryError
+from humas_crawler.archive.errors import FTSQueryError
 from humas_crawler.cli.options import (
     archive_errors,
     article_filter,
@@ -83,7 +83,7 @@ def search(
         )
         with archive_errors():
             try:
-                hits = store.search_articles(where, limit=limit, marks=(_START, _END))
+                hits = store.articles.search(where, limit=limit, marks=(_START, _END))
             except FTSQueryError as exc:
                 raise query_error(exc, raw=fts) from exc
     if as_json:

@@ -9,7 +9,8 @@ from typing import Any
 
 import click
 
-from humas_crawler.archive.store import RUN_COUNTS, Store
+from humas_crawler.archive.schema import RUN_COUNTS
+from humas_crawler.archive.store import Store
 from humas_crawler.cli.options import archive_errors, db_option, open_archive, printable
 
 NO_CATEGORY = "(no category)"
@@ -78,10 +79,10 @@ def stats(db: Path, as_json: bool, plot: Path | None, top: int, runs: int) -> No
 def summarize(store: Store, *, runs: int = 5) -> dict[str, Any]:
     """Every figure `stats` shows, as one JSON-ready dict."""
     with archive_errors():
-        breakdown = store.article_breakdown()
+        breakdown = store.articles.breakdown()
         counts = store.counts()
-        reasons = store.quarantine_reasons()
-        last_runs = store.last_runs(runs) if runs else []
+        reasons = store.quarantine.reasons()
+        last_runs = store.runs.last(runs) if runs else []
     categories: dict[str | None, dict[str, Any]] = {}
     months: dict[str, int] = defaultdict(int)
     by_month_and_category: dict[tuple[str, str], int] = defaultdict(int)

@@ -15,8 +15,10 @@ from scrapy import Spider, signals
 from scrapy.exceptions import CloseSpider
 
 from humas_crawler import __version__
+from humas_crawler.archive.errors import StoreError
 from humas_crawler.archive.lock import CrawlLock, LockError
-from humas_crawler.archive.store import Store, StoreError, utc_timestamp
+from humas_crawler.archive.schema import utc_timestamp
+from humas_crawler.archive.store import Store
 from humas_crawler.archive.warc import WarcWriter
 from humas_crawler.crawl.frontier import Memory
 from humas_crawler.defaults import DEFAULT_WARC_DIR, WARC_MAX_BYTES, default_db_path
@@ -120,8 +122,8 @@ class CrawlArchive:
         """Open the store, note dead runs as interrupted, start this run, open the WARC writer."""
         self.site = Site.from_base_url(base_url)
         self.store = Store.open(self.db_path)
-        previous = self.store.last_runs(1)
-        self.interrupted_runs = self.store.mark_interrupted()
+        previous = self.store.runs.last(1)
+        self.interrupted_runs = self.store.runs.mark_interrupted()
         if self.interrupted_runs:
             logger.warning(
                 "%d earlier run(s) never finished (killed or crashed): marked interrupted; "
@@ -134,14 +136,14 @@ class CrawlArchive:
             else (previous[0]["status"] if previous else None)
         )
         self.memory = Memory(
-            known=self.store.known_articles(),
-            failed=set(self.store.failed_urls()),
-            redirects=self.store.redirects(),
+            known=self.store.articles.known(),
+            failed=set(self.store.failures.urls()),
+            redirects=self.store.captures.redirects(),
             resume=last_status in ("interrupted", "failed"),
         )
-        self.run_id = self.store.start_run(mode, self.site.base_url)
+        self.run_id = self.store.runs.start(mode, self.site.base_url)
         self.lock.update(run_id=self.run_id)
-        self.store.sync_categories(Taxonomy.default())
+        self.store.categories.sync(Taxonomy.default())
         self.warc = WarcWriter(
             self.warc_dir,
             max_bytes=self.warc_max_bytes,
@@ -155,10 +157,12 @@ class CrawlArchive:
         """Record how the run ended (its row keeps `running` if the process dies first)."""
         if self.store is None or self.run_id is None:
             return
-        self.store.finish_run(
+        self.store.runs.finish(
             self.run_id, status=status, counts=counts, stats=stats, message=message
         )
-        self.finished_run = self.store.get_run(self.run_id)
+        # Under the lock no other run can start: the last run is this one.
+        last = self.store.runs.last(1)
+        self.finished_run = last[0] if last and last[0]["id"] == self.run_id else None
 
     def engine_stopped(self) -> None:
         self.close()

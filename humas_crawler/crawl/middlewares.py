@@ -11,7 +11,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 
-from humas_crawler.archive.store import utc_timestamp
+from humas_crawler.archive.schema import utc_timestamp
 from humas_crawler.crawl.archive import CrawlArchive
 
 logger = logging.getLogger(__name__)
@@ -86,7 +86,7 @@ class WarcCaptureMiddleware:
         if request.meta.get(DEFER_CAPTURE) and response.status == 200:
             request.meta[CAPTURE] = capture
         else:
-            archive.store.record_capture(capture, archive.run_id)
+            archive.store.captures.add(capture, archive.run_id)
         return response
 
 

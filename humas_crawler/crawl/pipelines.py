@@ -9,7 +9,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import DropItem, NotConfigured
 from scrapy.utils.defer import deferred_from_coro
 
-from humas_crawler.archive.store import StoreError
+from humas_crawler.archive.errors import StoreError
 from humas_crawler.crawl.archive import ARCHIVE_ERROR, CrawlArchive
 from humas_crawler.crawl.items import (
     ArticleItem,
@@ -69,7 +69,7 @@ class ArchivePipeline:
         if store is None:
             raise RuntimeError("the archive is not open")
         if isinstance(item, ArticleItem):
-            result = store.save_article(
+            result = store.articles.save(
                 item.record, capture=item.capture, run_id=run_id, fetched_at=item.fetched_at
             )
             stats.inc_value(f"humas/article_{result.outcome}")
@@ -77,7 +77,7 @@ class ArchivePipeline:
                 stats.inc_value("humas/article_duplicate")
             if item.timestamp_error:
                 # An impossible timestamp is quarantined, the article still kept (docs/schema.md).
-                store.quarantine(
+                store.quarantine.add(
                     item.record.url,
                     "bad-timestamp",
                     f"{item.record.published_raw!r}: {item.timestamp_error}",
@@ -87,17 +87,17 @@ class ArchivePipeline:
                 stats.inc_value("humas/quarantined")
             record = item.record
             if record.category and record.category_slug and not record.category_known:
-                store.note_category(record.category, record.category_slug, False)
+                store.categories.note(record.category, record.category_slug, False)
                 stats.inc_value("humas/category_unknown")
         elif isinstance(item, QuarantineItem):
-            capture_id = store.record_capture(item.capture, run_id) if item.capture else None
-            store.quarantine(item.url, item.reason, item.detail, run_id, capture_id)
+            capture_id = store.captures.add(item.capture, run_id) if item.capture else None
+            store.quarantine.add(item.url, item.reason, item.detail, run_id, capture_id)
             stats.inc_value("humas/quarantined")
         elif isinstance(item, FetchFailedItem):
-            store.record_failure(item.url, item.error, run_id)
+            store.failures.record(item.url, item.error, run_id)
             stats.inc_value("humas/fetch_failed")
         elif isinstance(item, FetchRecoveredItem):
-            store.clear_failure(item.url)
+            store.failures.clear(item.url)
 
 
 class CoveragePipeline:

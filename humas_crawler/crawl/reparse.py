@@ -2,7 +2,7 @@
 
 The newest 200 capture of every article URL is read back from its WARC file, decoded as a
 browser would (Content-Encoding, then charset), extracted by the crawl's `extract_article` in
-a process pool, and stored with `Store.save_article` against that capture: one transaction per
+a process pool, and stored with `store.articles.save` against that capture: one transaction per
 article, so a reparse killed mid-way leaves a consistent archive and a rerun finishes the job.
 """
 
@@ -19,8 +19,9 @@ from pathlib import Path
 from typing import Any, Literal
 
 from humas_crawler.archive.record import RECORD_FIELDS, ArticleRecord
-from humas_crawler.archive.store import SaveResult, Store
+from humas_crawler.archive.store import Store
 from humas_crawler.archive.warc import WarcError, read_response
+from humas_crawler.archive.writer import SaveResult
 from humas_crawler.extract.decode import BodyError, decode_page
 from humas_crawler.extract.jobs import extract_article
 from humas_crawler.extract.workers import WorkerPool
@@ -165,7 +166,7 @@ class Plan:
 def make_plan(store: Store, warc_dir: Path, site: Site) -> Plan:
     """The newest 200 capture of every article URL (canonical), minus what must not be redone."""
     newest: dict[str, dict[str, Any]] = {}
-    for capture in store.latest_captures():
+    for capture in store.captures.latest():
         canonical = site.canonicalize(capture["url"])
         if not canonical or not site.is_article_url(canonical):
             continue
@@ -180,14 +181,14 @@ def make_plan(store: Store, warc_dir: Path, site: Site) -> Plan:
             row["capture_id"],
             fingerprint(row),
         )
-        for row in store.iter_articles()
+        for row in store.articles.rows()
     }
-    failed = set(store.failed_urls())
+    failed = set(store.failures.urls())
     plan = Plan(jobs=[], articles=articles)
     missing: Counter[str] = Counter()
     for url, capture in newest.items():
         if url in failed:
-            # save_article would clear its pending retry; the next crawl refetches and
+            # articles.save would clear its pending retry; the next crawl refetches and
             # re-extracts it anyway.
             plan.skipped["pending refetch"] += 1
         elif not capture["warc_file"]:
@@ -300,7 +301,7 @@ class Reparse:
         if result.kind in ("error", "empty"):
             reason = "extraction-error" if result.kind == "error" else "empty-extraction"
             detail = f"reparse: {result.detail}"
-            self.store.quarantine(
+            self.store.quarantine.add(
                 job.canonical_url, reason, detail, None, job.capture_id, once=True
             )
             counts.quarantined += 1
@@ -311,7 +312,7 @@ class Reparse:
             counts.unchanged += 1
             # Same version, but fields outside the content hash (published_at, category,
             # dateline, ...) may read differently today: rewrite them, no new revision.
-            if result.fingerprint != stored.fingerprint and self.store.refresh_article(record):
+            if result.fingerprint != stored.fingerprint and self.store.articles.refresh(record):
                 counts.refreshed += 1
             if job.capture_id != stored.capture_id:
                 # A newer capture (quarantined when crawled) shows the same version: a real
@@ -329,7 +330,7 @@ class Reparse:
         else:  # pragma: no cover - the hash was compared above, under the reparse lock
             counts.unchanged += 1
         if result.timestamp_error:
-            self.store.quarantine(
+            self.store.quarantine.add(
                 record.url,
                 "bad-timestamp",
                 f"{record.published_raw!r}: {result.timestamp_error}",
@@ -338,12 +339,12 @@ class Reparse:
             )
             counts.bad_timestamps += 1
         if record.category and record.category_slug and not record.category_known:
-            self.store.note_category(record.category, record.category_slug, False)
+            self.store.categories.note(record.category, record.category_slug, False)
 
     def _version_from_warc(self, stored: Stored) -> bool:
         """Whether the article's current version was read from a capture (crawls with WARC
         off store versions without one: an older capture must not overwrite them)."""
-        revisions = self.store.revisions(stored.id)
+        revisions = self.store.articles.revisions(stored.id)
         return not revisions or revisions[-1]["capture_id"] is not None
 
     def _save(self, record: ArticleRecord, job: Job, stored: Stored | None) -> SaveResult:
@@ -353,14 +354,14 @@ class Reparse:
         fetched_at = job.fetched_at
         if stored is not None and stored.last_fetched_at > fetched_at:
             fetched_at = stored.last_fetched_at
-        return self.store.save_article(
+        return self.store.articles.save(
             record, capture=None, capture_id=job.capture_id, run_id=None, fetched_at=fetched_at
         )
 
 
 def base_url_of(store: Store, default: str) -> str:
     """The base URL of the latest crawl run, else `default`."""
-    runs = store.last_runs(1)
+    runs = store.runs.last(1)
     return (runs[0].get("base_url") if runs else None) or default
 
 

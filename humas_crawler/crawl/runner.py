@@ -11,8 +11,8 @@ from scrapy.crawler import Crawler, CrawlerProcess
 from scrapy.settings import Settings
 from twisted.python.failure import Failure
 
+from humas_crawler.archive.errors import StoreError
 from humas_crawler.archive.lock import LockError, LockHeld
-from humas_crawler.archive.store import StoreError
 from humas_crawler.crawl.archive import LOCKED, CrawlArchive
 from humas_crawler.crawl.spider import KaltimprovSpider
 from humas_crawler.defaults import DEFAULT_WARC_DIR, EXIT_ERROR, RUN_EXIT_CODES

@@ -15,7 +15,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 from twisted.python.failure import Failure
 
-from humas_crawler.archive.store import utc_timestamp
+from humas_crawler.archive.schema import utc_timestamp
 from humas_crawler.crawl.archive import CrawlArchive
 from humas_crawler.crawl.frontier import MODES, Frontier
 from humas_crawler.crawl.items import (

@@ -7,7 +7,8 @@ from pathlib import Path
 from typing import Any
 
 from humas_crawler.archive.record import RECORD_FIELDS, ArticleRecord
-from humas_crawler.archive.store import Store, utc_timestamp
+from humas_crawler.archive.schema import utc_timestamp
+from humas_crawler.archive.store import Store
 from humas_crawler.archive.warc import WarcWriter
 from humas_crawler.extract.jobs import extract_article
 from humas_crawler.normalize import DEFAULT_BASE_URL, Taxonomy, normalize_category
@@ -48,11 +49,11 @@ def article(slug: str, **fields: Any) -> ArticleRecord:
 def build(path: Path, records: list[ArticleRecord]) -> Path:
     """An archive at `path` holding `records` (the taxonomy synced, unknown labels noted)."""
     with Store.open(path) as store:
-        store.sync_categories(Taxonomy.default())
+        store.categories.sync(Taxonomy.default())
         for record in records:
-            store.save_article(record, capture=None, run_id=None, fetched_at=FETCHED_AT)
+            store.articles.save(record, capture=None, run_id=None, fetched_at=FETCHED_AT)
             if record.category and record.category_slug and not record.category_known:
-                store.note_category(record.category, record.category_slug, False)
+                store.categories.note(record.category, record.category_slug, False)
     return path
 
 
@@ -64,8 +65,8 @@ def build_from_pages(
     Returns the records stored."""
     records = []
     with Store.open(db) as store, WarcWriter(warc_dir, fsync=False) as warc:
-        store.sync_categories(Taxonomy.default())
-        run_id = store.start_run("full", base_url)
+        store.categories.sync(Taxonomy.default())
+        run_id = store.runs.start("full", base_url)
         for url, html in pages:
             body = html.encode("utf-8")
             fetched_at = datetime.fromisoformat(FETCHED_AT.replace("Z", "+00:00"))
@@ -93,7 +94,12 @@ def build_from_pages(
                 "warc_record_id": location.record_id,
             }
             record = extract_article(url, html, base_url, fetched_at.isoformat()).record
-            store.save_article(record, capture=capture, run_id=run_id, fetched_at=FETCHED_AT)
+            store.articles.save(record, capture=capture, run_id=run_id, fetched_at=FETCHED_AT)
             records.append(record)
-        store.finish_run(run_id, status="ok", counts={"requests": len(pages)}, stats={})
+        store.runs.finish(run_id, status="ok", counts={"requests": len(pages)}, stats={})
     return records
+
+
+def stored_article(store: Store, url: str) -> dict[str, Any] | None:
+    """The archived article at `url` (every column, as `store.articles.rows` reads it)."""
+    return next((row for row in store.articles.rows() if row["url"] == url), None)

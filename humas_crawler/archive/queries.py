@@ -1,0 +1,327 @@
+"""Every read of the archive, and the one filter they share: `ArticleFilter`.
+
+`ArticleFilter` says which articles a read covers (dates, categories, a full-text query,
+duplicates or not) and renders that as SQL; export, search, counts, the stats breakdown and
+reparse's plan all read through it (tests/test_datasette.py checks the shipped Datasette
+queries against it). The reads are grouped by table, one class each; writer.py's classes
+extend them with the writes, and a Store offers one of each (`store.articles`, ...):
+
+    ArticleReads     columns, count, rows, export, search (fulltext.py ranks), known,
+                     revisions, category_labels, breakdown
+    CaptureReads     latest, redirects
+    RunReads         last
+    FailureReads     urls
+    QuarantineReads  reasons
+    CategoryReads    rows
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator, Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from humas_crawler.archive import fulltext
+from humas_crawler.archive.errors import (
+    StoreError,
+    describe_sqlite_error,
+    fts_errors,
+    is_user_facing,
+    user_errors,
+)
+
+if TYPE_CHECKING:
+    from humas_crawler.archive.store import Store
+
+
+@dataclass(frozen=True)
+class ArticleFilter:
+    """Which articles a read covers (export, search, counts); every condition must hold.
+
+    `since`/`until` bound `published_date` (inclusive, `YYYY-MM-DD`; undated articles are left
+    out once either is set); `category_slugs` match `category_slug` (resolve labels and
+    aliases to slugs first: cli.options.resolve_categories); `fts_query` is FTS5 MATCH syntax;
+    duplicates (`duplicate_of` set) are left out unless `include_duplicates`.
+    """
+
+    since: str | None = None
+    until: str | None = None
+    category_slugs: tuple[str, ...] = ()
+    fts_query: str | None = None
+    include_duplicates: bool = False
+
+    def indexed(self, alias: str) -> list[tuple[str, list[Any]]]:
+        """The date and the category condition, each served by one index, with parameters."""
+        found: list[tuple[str, list[Any]]] = []
+        dates = [(op, day) for op, day in ((">=", self.since), ("<=", self.until)) if day]
+        if dates:
+            found.append(
+                (
+                    " and ".join(f"{alias}.published_date {op} ?" for op, _ in dates),
+                    [day for _, day in dates],
+                )
+            )
+        if self.category_slugs:
+            marks = ", ".join("?" * len(self.category_slugs))
+            found.append((f"{alias}.category_slug in ({marks})", list(self.category_slugs)))
+        return found
+
+    def narrowing(self, alias: str) -> tuple[list[str], list[Any]]:
+        """The date and category conditions and their parameters."""
+        conditions: list[str] = []
+        params: list[Any] = []
+        for condition, values in self.indexed(alias):
+            conditions.append(condition)
+            params.extend(values)
+        return conditions, params
+
+    def conditions(self, alias: str, *, fts: bool = True) -> tuple[str, list[Any]]:
+        """Every condition (with `fts`, the full-text query too) as one SQL expression over
+        the `articles` row named `alias`, and its parameters."""
+        conditions, params = self.narrowing(alias)
+        if not self.include_duplicates:
+            conditions.append(f"{alias}.duplicate_of is null")
+        if fts and self.fts_query is not None:
+            conditions.append(
+                f"{alias}.id in (select rowid from articles_fts where articles_fts match ?)"
+            )
+            params.append(self.fts_query)
+        return " and ".join(conditions) or "1", params
+
+
+# Every archived article, duplicates included.
+EVERY_ARTICLE = ArticleFilter(include_duplicates=True)
+
+
+class Table:
+    """What a table-like member of a Store shares: the store's Database, path and store."""
+
+    def __init__(self, store: Store) -> None:
+        self.store = store
+        self.db = store.db
+        self.path = store.path
+
+
+class ArticleReads(Table):
+    """Reads of `articles` (and of `article_revisions`)."""
+
+    @user_errors
+    def columns(self) -> list[str]:
+        """The columns of `articles` as the archive has them, in table order."""
+        return [column.name for column in self.db.table("articles").columns]
+
+    @user_errors
+    def count(self, where: ArticleFilter) -> int:
+        """How many articles `where` selects."""
+        conditions, params = where.conditions("a")
+        with fts_errors(where.fts_query):
+            return self.db.execute(
+                f"select count(*) from articles a where {conditions}", params
+            ).fetchone()[0]
+
+    @user_errors
+    def rows(self, where: ArticleFilter = EVERY_ARTICLE) -> Iterator[dict[str, Any]]:
+        """Every column of the articles `where` selects (by default every article, duplicates
+        too), as dicts in export's order; `image_urls` decoded from its JSON."""
+        columns = self.columns()
+        return (
+            _decoded(dict(zip(columns, row, strict=True))) for row in self.export(columns, where)
+        )
+
+    @user_errors
+    def export(
+        self,
+        columns: Sequence[str],
+        where: ArticleFilter,
+        *,
+        formula_triggers: Sequence[str] = (),
+    ) -> Iterator[tuple[Any, ...]]:
+        """Tuples of `columns` for the articles `where` selects, oldest first (undated last),
+        streamed from SQLite: memory stays flat however many rows there are.
+
+        A text value starting with one of `formula_triggers` gets a leading `'` (CSV for
+        spreadsheets, see humas_crawler.cli.csvsafe); numbers and NULLs are never touched.
+        """
+        known = set(self.columns())
+        unknown = [column for column in columns if column not in known]
+        if unknown or not columns:
+            raise ValueError(f"not columns of articles: {unknown or 'none given'}")
+        codes = ", ".join(str(ord(character)) for character in formula_triggers)
+        if codes:
+            cells = ", ".join(
+                f"case when typeof(a.[{c}]) = 'text' and unicode(a.[{c}]) in ({codes})"
+                f" then '''' || a.[{c}] else a.[{c}] end"
+                for c in columns
+            )
+        else:
+            cells = ", ".join(f"a.[{c}]" for c in columns)
+        conditions, params = where.conditions("x")
+        # Sort the ids alone (a co-routine, kept in order by the CROSS JOIN), then read each
+        # row once: sorting whole rows would drag every body through SQLite's sorter.
+        sql = (
+            f"select {cells} from (select x.id as k, x.published_at as p from articles x"
+            f" where {conditions} order by p is null, p, k limit -1) o"
+            " cross join articles a on a.id = o.k"
+        )
+        with fts_errors(where.fts_query):
+            # Executed here, so a bad query raises now, not mid-iteration.
+            cursor = self.db.execute(sql, params)
+        return self._stream(cursor)
+
+    def _stream(self, cursor: sqlite3.Cursor) -> Iterator[tuple[Any, ...]]:
+        try:
+            # Not `yield from`: closing this generator would close the cursor, which fails once
+            # the store is closed (a reader that stopped early, then the `with` block ended).
+            for row in cursor:  # noqa: UP028
+                yield row
+        except sqlite3.DatabaseError as exc:
+            if not is_user_facing(exc):
+                raise
+            raise StoreError(describe_sqlite_error(self.path, exc)) from exc
+
+    @user_errors
+    def search(
+        self,
+        where: ArticleFilter,
+        *,
+        limit: int = 20,
+        title_weight: float = fulltext.TITLE_WEIGHT,
+        marks: tuple[str, str] = ("[", "]"),
+        snippet_tokens: int = 24,
+    ) -> list[dict[str, Any]]:
+        """The `limit` best matches of `where.fts_query` (FTS5 syntax) by bm25, a title match
+        weighing `title_weight` body matches; each with `title_marked` (every match wrapped in
+        `marks`), `snippet` (the best passage of the body, marked) and `score` (higher: better).
+        """
+        return fulltext.best_matches(
+            self.db,
+            where,
+            limit=limit,
+            title_weight=title_weight,
+            marks=marks,
+            snippet_tokens=snippet_tokens,
+        )
+
+    @user_errors
+    def known(self) -> dict[str, str | None]:
+        """url -> published_date of every archived article (for incremental crawls)."""
+        return dict(self.db.execute("select url, published_date from articles").fetchall())
+
+    @user_errors
+    def revisions(self, article_id: int) -> list[dict[str, Any]]:
+        """The `article_revisions` rows of an article, first version first."""
+        return list(
+            self.db.table("article_revisions").rows_where(
+                "article_id = ?", [article_id], order_by="revision"
+            )
+        )
+
+    @user_errors
+    def category_labels(self) -> list[dict[str, Any]]:
+        """Every category the articles carry: `category`, `category_slug`, `category_known`
+        (one row per slug; a full scan of `articles`)."""
+        return list(
+            self.db.query(
+                "select max(category) as category, category_slug,"
+                " max(category_known) as category_known from articles"
+                " where category_slug is not null group by category_slug order by category_slug"
+            )
+        )
+
+    @user_errors
+    def breakdown(self, where: ArticleFilter = EVERY_ARTICLE) -> list[dict[str, Any]]:
+        """Articles per (`month` `YYYY-MM`, `category_slug`), with `category`, `category_known`,
+        `articles` (every row), `duplicates`, `changed` (revision > 1), `first_date` and
+        `last_date`: what `stats` shows, in one scan of `articles`. `month` and `category_slug`
+        are NULL for articles without a date or a category."""
+        conditions, params = where.conditions("a")
+        with fts_errors(where.fts_query):
+            return list(
+                self.db.query(
+                    "select substr(published_date, 1, 7) as month, category_slug,"
+                    " max(category) as category, max(category_known) as category_known,"
+                    " count(*) as articles, count(duplicate_of) as duplicates,"
+                    " sum(revision > 1) as changed,"
+                    " min(published_date) as first_date, max(published_date) as last_date"
+                    f" from articles a where {conditions}"
+                    " group by month, category_slug order by month, category_slug",
+                    params,
+                )
+            )
+
+
+class CaptureReads(Table):
+    """Reads of `captures`."""
+
+    @user_errors
+    def latest(self, *, status: int = 200) -> Iterator[dict[str, Any]]:
+        """The newest capture of every URL that answered `status`, oldest URL first (reparse)."""
+        cursor = self.db.execute(
+            "select c.* from captures c join ("
+            "  select url, max(id) as id from captures where status = ? group by url"
+            ") latest on latest.id = c.id order by c.id",
+            [status],
+        )
+        columns = [d[0] for d in cursor.description]
+        return (dict(zip(columns, row, strict=True)) for row in cursor.fetchall())
+
+    @user_errors
+    def redirects(self) -> list[tuple[str, str]]:
+        """(first requested URL, final URL) of every archived 200 response reached by redirect."""
+        rows = self.db.execute(
+            "select distinct request_url, url from captures"
+            " where status = 200 and request_url is not null and request_url != url"
+        )
+        return [(a, b) for a, b in rows.fetchall()]
+
+
+class RunReads(Table):
+    """Reads of `crawl_runs`."""
+
+    @user_errors
+    def last(self, n: int = 10) -> list[dict[str, Any]]:
+        """The `n` latest runs, newest first."""
+        return list(self.db.table("crawl_runs").rows_where(order_by="id desc", limit=n))
+
+
+class FailureReads(Table):
+    """Reads of `fetch_failures`."""
+
+    @user_errors
+    def urls(self) -> list[str]:
+        """The URLs waiting for a retry, first failed first."""
+        rows = self.db.execute("select url from fetch_failures order by first_failed_at, url")
+        return [url for (url,) in rows]
+
+
+class QuarantineReads(Table):
+    """Reads of `quarantine`."""
+
+    @user_errors
+    def reasons(self) -> list[dict[str, Any]]:
+        """Quarantine rows per `reason`: `rows`, `last_at` (newest `created_at`), `last_run_id`."""
+        return list(
+            self.db.query(
+                "select reason, count(*) as rows, max(created_at) as last_at,"
+                " max(run_id) as last_run_id from quarantine"
+                " group by reason order by rows desc, reason"
+            )
+        )
+
+
+class CategoryReads(Table):
+    """Reads of `categories`."""
+
+    @user_errors
+    def rows(self) -> list[dict[str, Any]]:
+        """Every category row, known ones first, `aliases` decoded from its JSON."""
+        rows = self.db.table("categories").rows_where(order_by="known desc, label")
+        return [{**row, "aliases": json.loads(row["aliases"] or "[]")} for row in rows]
+
+
+def _decoded(row: dict[str, Any]) -> dict[str, Any]:
+    if row.get("image_urls") is not None:
+        row["image_urls"] = json.loads(row["image_urls"])
+    return row
