@@ -9,6 +9,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from humas_crawler.normalize.urls import ARTICLE_PATH_PREFIXES, DEFAULT_BASE_URL
+
 _DAYS = r"(?:Senin|Selasa|Rabu|Kamis|Jum'?at|Sabtu|Minggu|Ahad)"
 _MONTHS = (
     r"(?:Januari|Februari|Pebruari|Maret|April|Mei|Juni|Juli|Agustus|September|Oktober|"
@@ -85,8 +87,8 @@ class SiteProfile:
 
 KALTIM = SiteProfile(
     name="kaltimprov",
-    base_url="https://www.kaltimprov.go.id",
-    article_path_prefixes=("/berita/", "/detailberita/"),
+    base_url=DEFAULT_BASE_URL,
+    article_path_prefixes=ARTICLE_PATH_PREFIXES,
     # The live markup was never seen from here; these are the likely names, tried before the
     # semantic fallbacks. Fix them here when the site's markup is known.
     body=(

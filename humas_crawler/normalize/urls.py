@@ -10,12 +10,10 @@ from urllib.parse import SplitResult, urljoin, urlsplit, urlunsplit
 from w3lib.url import canonicalize_url as w3lib_canonicalize_url
 from w3lib.url import url_query_cleaner
 
-from humas_crawler.extract.profile import KALTIM
-
-DEFAULT_BASE_URL = KALTIM.base_url
-# `/berita/<slug>` on the older site, `/detailberita/<slug>` on the current one (2025 on): the
-# site profile owns them.
-ARTICLE_PATH_PREFIXES: tuple[str, ...] = KALTIM.article_path_prefixes
+DEFAULT_BASE_URL = "https://www.kaltimprov.go.id"
+# `/berita/<slug>` on the older site, `/detailberita/<slug>` on the current one (2025 on). The
+# site profile (extract/profile.py) names these two values for its selectors.
+ARTICLE_PATH_PREFIXES: tuple[str, ...] = ("/berita/", "/detailberita/")
 # Query parameters that only say where a visitor came from: they never change the page.
 TRACKING_PARAMS = frozenset({"fbclid", "gclid", "mc_cid", "mc_eid", "_ga"})
 TRACKING_PREFIXES: tuple[str, ...] = ("utm_",)
