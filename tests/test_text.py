@@ -4,14 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from humas_crawler.normalize.text import (
-    caption_text,
-    clean_text,
-    dateline_place,
-    is_lone_punctuation,
-    split_body,
-    split_signature,
-)
+from humas_crawler.extract.fields.body import dateline_place, split_body
+from humas_crawler.extract.fields.caption import caption_text, split_signature
+from humas_crawler.normalize.text import clean_text, is_lone_punctuation
 
 
 def test_clean_text_collapses_every_kind_of_space() -> None:

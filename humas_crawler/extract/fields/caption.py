@@ -1,0 +1,35 @@
+"""Photo captions ("/////FOTO : ...", `<figcaption>`) and closing reporter signatures."""
+
+from __future__ import annotations
+
+from humas_crawler.extract import dom
+from humas_crawler.extract.fields.layout import Layout
+from humas_crawler.extract.profile import KALTIM, SiteProfile
+from humas_crawler.normalize.text import clean_text
+
+
+def caption_text(paragraph: str, profile: SiteProfile = KALTIM) -> str | None:
+    """The caption after a "/////FOTO :" marker, or None when the paragraph is not a caption."""
+    match = profile.caption.match(paragraph)
+    return clean_text(match.group("text")) if match else None
+
+
+def split_signature(paragraph: str, profile: SiteProfile = KALTIM) -> tuple[str, str | None]:
+    """Cut a closing reporter signature: ("... Ulu. (her/sul/hmsprov).") -> ("... Ulu.", codes)."""
+    match = profile.signature.search(paragraph)
+    if not match:
+        return paragraph, None
+    codes = "/".join(clean_text(part) for part in match.group("codes").split("/"))
+    return paragraph[: match.start()].rstrip(), codes
+
+
+def figcaption(layout: Layout, profile: SiteProfile = KALTIM) -> str | None:
+    """The first `<figcaption>` of the article region, without a "Foto:" marker."""
+    for el in layout.region.iter("figcaption"):
+        if not dom.is_inside(el, layout.excluded):
+            text = dom.text_of(el)
+            if text:
+                return (
+                    profile.caption.sub(r"\g<text>", text) if profile.caption.match(text) else text
+                )
+    return None
