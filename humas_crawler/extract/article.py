@@ -156,9 +156,12 @@ class ArticlePage:
             content_hash=content_hash(f.title, body_text, f.published_raw, f.category_raw),
         )
 
-    def warnings(self) -> list[str]:
-        """One message per field the page did not yield (or yielded unusable)."""
-        item = self.to_item()
+    def warnings(self, item: ArticleRecord | None = None) -> list[str]:
+        """One message per field the page did not yield (or yielded unusable).
+
+        `item` is this page's record when the caller has it already.
+        """
+        item = item or self.to_item()
         f = self.fields
         messages = [f"no {name} found" for name in REQUIRED_FIELDS if not getattr(item, name)]
         if f.published_raw and not f.timestamp.iso:

@@ -16,7 +16,9 @@ Every piece of text is kept, in order; pages that parse whole are never touched.
 from __future__ import annotations
 
 import re
+import threading
 
+from lxml import etree
 from lxml.html import HtmlElement
 from parsel import Selector
 
@@ -86,7 +88,7 @@ def parse_page(html: str | bytes | Selector) -> Selector:
         return reparse_if_cut(html, getattr(html, "_text", None))
     if isinstance(html, bytes):
         return reparse_if_cut(Selector(body=html, type="html"), html)
-    return reparse_if_cut(Selector(text=html, type="html"), html)
+    return reparse_if_cut(html_selector(html), html)
 
 
 def reparse_if_cut(selector: Selector, text: str | bytes | None) -> Selector:
@@ -95,7 +97,36 @@ def reparse_if_cut(selector: Selector, text: str | bytes | None) -> Selector:
         return selector
     if isinstance(text, bytes):
         text = text.decode("utf-8", errors="replace")  # as parsel reads undeclared bytes
-    return Selector(text=flatten(text), type="html")
+    return html_selector(flatten(text))
+
+
+_local = threading.local()
+
+
+def _parser() -> etree.HTMLParser:
+    """This thread's HTML parser (a parser serves one thread at a time; each is reused).
+
+    It is parsel's parser (recover, UTF-8, huge_tree) with one difference: every element is an
+    `HtmlElement`. lxml.html's own class lookup runs Python code each time lxml hands an element
+    to Python, a third of the cost of walking a tree; this lookup stays in C. Only the
+    per-tag subclasses lxml.html adds for forms and inputs are lost, and nothing here uses them.
+    """
+    parser = getattr(_local, "parser", None)
+    if parser is None:
+        parser = etree.HTMLParser(recover=True, encoding="utf-8", huge_tree=True)
+        parser.set_element_class_lookup(etree.ElementDefaultClassLookup(element=HtmlElement))
+        _local.parser = parser
+    return parser
+
+
+def html_selector(text: str) -> Selector:
+    """A Selector over `text` parsed as parsel would (`Selector(text=..., type="html")`)."""
+    body = text.strip().replace("\x00", "").encode("utf-8") or b"<html/>"
+    parser = _parser()
+    root = etree.fromstring(body, parser=parser)
+    if root is None:
+        root = etree.fromstring(b"<html/>", parser=parser)
+    return Selector(root=root, type="html")
 
 
 def flatten(text: str, max_depth: int = MAX_DEPTH) -> str:

@@ -45,9 +45,10 @@ def extract_article(url: str, html: str, base_url: str, now: str) -> ArticleExtr
     selector = deep.parse_page(html)
     page = ArticlePage(url, selector, site=site, now=datetime.fromisoformat(now))
     links = ListingPage(url, selector, site=site)
+    record = page.to_item()
     return ArticleExtraction(
-        record=page.to_item(),
-        warnings=page.warnings(),
+        record=record,
+        warnings=page.warnings(record),
         timestamp_error=page.timestamp.error,
         article_urls=links.article_urls,
         category_urls=links.category_urls,

@@ -97,12 +97,35 @@ class ListingPage:
     @cached_property
     def article_urls(self) -> list[str]:
         """Canonical URLs of every article linked from the page, in page order (no context)."""
-        found: dict[str, None] = {}
+        return self._links[0]
+
+    @cached_property
+    def _links(self) -> tuple[list[str], list[str]]:
+        """(article URLs, category listing URLs) the page links to, each once, in page order.
+
+        One pass over the page's links serves both (article pages offer both to discovery).
+        """
+        articles: dict[str, None] = {}
+        categories: dict[str, None] = {}
+        own_origin = self.site.base_url + "/"
+        category_href = self.profile.category_href
         for a in self.root.iter("a"):
-            url = self._canonical(a.get("href"))
-            if url and self.site.is_article_url(url):
-                found.setdefault(url)
-        return list(found)
+            href = a.get("href")
+            url = self._canonical(href)
+            if not url:
+                continue
+            if self.site.is_article_url(url):
+                articles.setdefault(url)
+            # First pages only: a category's further pages are reached through its own
+            # pagination, where an incremental crawl's stop rule applies. A canonical on-site
+            # URL starts with the site's own origin (cheaper than is_on_site).
+            if category_href.search(href) and url.startswith(own_origin):
+                page = self.page_number(url)
+                if page == 1:
+                    url = self.listing_base(url)  # "?page=1" is the category's first page
+                if page in (None, 1):
+                    categories.setdefault(url)
+        return list(articles), list(categories)
 
     @cached_property
     def _placed(self) -> list[tuple[str, HtmlElement, list[HtmlElement], str]]:
@@ -330,26 +353,10 @@ class ListingPage:
                 return url
         return None
 
-    @cached_property
+    @property
     def category_urls(self) -> list[str]:
         """Category listing pages linked from this page (menus too): more routes to articles."""
-        found: list[str] = []
-        for a in self.root.iter("a"):
-            href = a.get("href") or ""
-            if self.profile.category_href.search(href):
-                url = self._canonical(href)
-                # First pages only: a category's further pages are reached through its own
-                # pagination, where an incremental crawl's stop rule applies.
-                # A canonical on-site URL starts with the site's own origin (cheaper to test than
-                # is_on_site, which parses the URL again).
-                if not url or not url.startswith(self.site.base_url + "/"):
-                    continue
-                page = self.page_number(url)
-                if page == 1:
-                    url = self.listing_base(url)  # "?page=1" is the category's first page
-                if page in (None, 1) and url not in found:
-                    found.append(url)
-        return found
+        return self._links[1]
 
     def to_item(self) -> dict[str, Any]:
         return {

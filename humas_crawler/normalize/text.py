@@ -2,19 +2,19 @@
 
 from __future__ import annotations
 
-import re
 import unicodedata
-
-# Every kind of whitespace the site's editors leave, nbsp included; zero-width characters are
-# content (issue: stored faithfully) and stay.
-_SPACE = re.compile(r"[\s\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 
 
 def clean_text(text: str | None) -> str:
-    """Collapse runs of whitespace to one space and strip the ends."""
+    """Collapse runs of whitespace to one space and strip the ends.
+
+    Whitespace is what `str.split()` splits on: every Unicode space, nbsp and the typographic
+    spaces (U+2000-U+200A, U+202F, U+205F, U+3000) included. Zero-width characters are not
+    spaces: they are content, stored faithfully.
+    """
     if not text:
         return ""
-    return _SPACE.sub(" ", text).strip()
+    return " ".join(text.split())
 
 
 def is_lone_punctuation(text: str) -> bool:

@@ -54,12 +54,32 @@ class Site:
 
     @classmethod
     def from_base_url(cls, base_url: str = DEFAULT_BASE_URL) -> Site:
+        """The site at `base_url` (one shared instance per base URL: sites are immutable)."""
+        if cls is Site:
+            return _site(base_url)
+        return cls._parse(base_url)
+
+    @classmethod
+    def _parse(cls, base_url: str) -> Site:
         parts = _split_http(base_url.strip())
         if parts is None or parts.hostname is None:
             raise ValueError(f"not an http(s) base URL with a host: {base_url!r}")
         scheme = parts.scheme.lower()
         port = parts.port if parts.port != _DEFAULT_PORTS[scheme] else None
         return cls(scheme=scheme, host=_clean_netloc(parts), hostname=parts.hostname, port=port)
+
+    def __hash__(self) -> int:
+        # Sites key the URL caches below, several times per link: hash the fields once. The
+        # value stays out of pickles (string hashes differ from one process to another).
+        try:
+            return self.__dict__["_hash"]
+        except KeyError:
+            value = hash((self.scheme, self.host, self.hostname, self.port))
+            object.__setattr__(self, "_hash", value)
+            return value
+
+    def __getstate__(self) -> dict:
+        return {k: v for k, v in self.__dict__.items() if k != "_hash"}
 
     @property
     def base_url(self) -> str:
@@ -192,9 +212,9 @@ def _article_slug_cached(site: Site, url: str) -> str | None:
     return site._article_slug(url)
 
 
-@functools.lru_cache(maxsize=8)
+@functools.lru_cache(maxsize=64)
 def _site(base_url: str) -> Site:
-    return Site.from_base_url(base_url)
+    return Site._parse(base_url)
 
 
 def canonicalize_url(url: str | None, base_url: str = DEFAULT_BASE_URL) -> str | None:

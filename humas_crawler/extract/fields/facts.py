@@ -10,6 +10,7 @@ from lxml.html import HtmlElement
 from parsel import Selector
 
 from humas_crawler.extract import dom
+from humas_crawler.extract.index import PageIndex
 from humas_crawler.extract.profile import SiteProfile
 from humas_crawler.normalize import Site
 from humas_crawler.normalize.text import clean_text
@@ -45,20 +46,21 @@ class PageFacts:
         self.now = now
 
     @cached_property
+    def index(self) -> PageIndex:
+        """Document order, class names and named blocks, found in one pass."""
+        return PageIndex(self.root)
+
+    @property
     def order(self) -> dict[HtmlElement, int]:
         """Each element's position in the document."""
-        return dom.document_order(self.root)
+        return self.index.order
 
     def position(self, el: HtmlElement | None, default: int = 0) -> int:
         return default if el is None else self.order.get(el, default)
 
-    @cached_property
-    def classes(self) -> frozenset[str]:
-        """Every class name the page uses (selectors naming others cannot match)."""
-        return dom.page_classes(self.root)
-
     def select(self, css: str) -> list[HtmlElement]:
-        return dom.select(self.root, css, self.classes)
+        """Elements matching a CSS selector of the site profile, in document order."""
+        return self.index.select(css)
 
     @cached_property
     def base_href(self) -> str:

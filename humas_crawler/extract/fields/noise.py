@@ -2,13 +2,11 @@
 
 from __future__ import annotations
 
-from lxml import etree
 from lxml.html import HtmlElement
 
 from humas_crawler.extract import dom
 from humas_crawler.extract.fields.facts import PageFacts
 
-_NAMED = etree.XPath("//*[@class or @id]")
 # A block holding this share of the page's paragraph text is the article, whatever its name.
 _ARTICLE_SHARE = 0.6
 
@@ -20,9 +18,8 @@ def find_noise(facts: PageFacts) -> set[HtmlElement]:
     for css in profile.sidebar:
         noise.update(facts.select(css))
     noise.update(facts.root.iter("nav", "footer", "aside", "form"))
-    for el in _NAMED(facts.root):
-        if dom.class_words(el) & profile.noise_words:
-            noise.add(el)
+    words = profile.noise_words
+    noise.update(el for el, named in facts.index.named if named & words)
     # The html/body elements themselves may carry words like "has-sidebar".
     noise.difference_update(facts.root.iter("html", "body"))
     # WordPress puts "tag-ikn category-x" on the post itself: keep what holds the text.

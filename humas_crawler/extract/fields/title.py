@@ -118,6 +118,17 @@ def _showing_declared(
     folded = {fold(t) for t in declared}
     if not folded:
         return None
+    longest = max(len(t) for t in folded) + 20
+
+    def shows(el: HtmlElement) -> bool:
+        return dom.tag(el) in _TITLE_TAGS and fold(dom.text_of(el, longest)) in folded
+
+    # Headings first, on their own: a page has few, and the title is nearly always one.
+    headings = [h for h in facts.root.iter(*dom.HEADINGS) if shows(h)]
+    innermost = [h for h in headings if not any(shows(c) for c in h.iterdescendants())]
+    found = nearest(innermost)
+    if found is not None:
+        return found
     # Elements whose text contains a declared title's longest word (libxml2 does this scan in C;
     # that word rarely appears in other titles), then the exact, folded comparison.
     rough: set[HtmlElement] = set()
@@ -126,19 +137,11 @@ def _showing_declared(
         for parent in _TEXT_CONTAINS(facts.root, probe=probe):
             # The title may be split by inline tags: look a few levels up too.
             rough.update([parent, *itertools.islice(dom.ancestors(parent), 3)])
-    longest = max(len(t) for t in folded) + 20
-    matches = [
-        el
-        for el in rough
-        if isinstance(el, HtmlElement)
-        and dom.tag(el) in _TITLE_TAGS
-        and fold(dom.text_of(el, longest)) in folded
-    ]
-    matches.sort(key=facts.position)
+    matches = sorted(
+        (el for el in rough if isinstance(el, HtmlElement) and shows(el)), key=facts.position
+    )
     matches = [m for m in matches if not any(c in matches for c in m.iter() if c is not m)]
-    headings = [m for m in matches if dom.tag(m) in dom.HEADINGS]
-    found = nearest(headings)
-    return found if found is not None else nearest(matches)
+    return nearest(matches)
 
 
 def read_title(element: HtmlElement | None, declared: list[str]) -> str | None:
