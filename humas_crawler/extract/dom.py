@@ -144,6 +144,12 @@ def text_of(el: HtmlElement, limit: int | None = None) -> str:
     ``<br>`` separate. With ``limit``, texts longer than that give "" (cheaply: the walk stops
     early), for callers that only want short texts such as meta lines.
     """
+    if not len(el):
+        # Most elements asked (headings, links, meta lines) hold text and no child elements.
+        if tag(el) in _INVISIBLE:
+            return ""
+        text = clean_text(el.text)
+        return "" if limit is not None and len(text) > limit else text
     pieces: list[str] = []
     if limit is None:
         for piece in _texts(el):
@@ -310,3 +316,18 @@ _CLASS_VALUES = etree.XPath("//@class", smart_strings=False)
 def document_order(root: HtmlElement) -> dict[HtmlElement, int]:
     """Position of every element in document order (for "before/after/nearest" questions)."""
     return {el: i for i, el in enumerate(root.iter()) if isinstance(el.tag, str)}
+
+
+@functools.lru_cache(maxsize=64)
+def _compiled(path: str) -> etree.XPath:
+    return etree.XPath(path, smart_strings=False)
+
+
+def first_string(root: HtmlElement, path: str) -> str | None:
+    """The first string an XPath (`//base/@href`) gives, or None: parsel's `.xpath(path).get()`
+    without building a Selector per result."""
+    for value in _compiled(path)(root):
+        if isinstance(value, str):
+            return value
+        return etree.tostring(value, encoding="unicode", with_tail=False)
+    return None

@@ -11,6 +11,7 @@ from __future__ import annotations
 import functools
 import re
 from dataclasses import dataclass
+from functools import cached_property
 
 from lxml import etree
 from lxml.html import HtmlElement
@@ -55,25 +56,35 @@ class PageIndex:
     def __init__(self, root: HtmlElement) -> None:
         self.root = root
         order: dict[HtmlElement, int] = {}
-        tokens: dict[HtmlElement, frozenset[str]] = {}
-        by_class: dict[str, list[HtmlElement]] = {}
+        classed: list[tuple[HtmlElement, str]] = []
         named: list[tuple[HtmlElement, frozenset[str]]] = []
+        words_of = dom.words_of
         for i, el in enumerate(root.iter(etree.Element)):
             order[el] = i
             classes = el.get("class")
             ident = el.get("id")
-            if classes or ident:
-                named.append((el, dom.words_of(classes or "", ident or "")))
-                if classes:
-                    split = _split_classes(classes)
-                    tokens[el] = split
-                    for name in split:
-                        by_class.setdefault(name, []).append(el)
+            if classes:
+                classed.append((el, classes))
+                named.append((el, words_of(classes, ident or "")))
+            elif ident:
+                named.append((el, words_of("", ident)))
         self.order = order
         self.named = named  # (element, words of its class and id), in document order
-        self._tokens = tokens
-        self._by_class = by_class
-        self.classes = frozenset(by_class)
+        self._classed = classed
+        # Every class name the page uses: selectors naming another one match nothing.
+        self.classes = frozenset(" ".join(value for _, value in classed).split())
+
+    @cached_property
+    def _tokens(self) -> dict[HtmlElement, frozenset[str]]:
+        return {el: _split_classes(value) for el, value in self._classed}
+
+    @cached_property
+    def _by_class(self) -> dict[str, list[HtmlElement]]:
+        by_class: dict[str, list[HtmlElement]] = {}
+        for el, names in self._tokens.items():
+            for name in names:
+                by_class.setdefault(name, []).append(el)
+        return by_class
 
     def select(self, css: str) -> list[HtmlElement]:
         """Elements matching `css`, in document order.
@@ -81,11 +92,11 @@ class PageIndex:
         Descendant selectors of compound parts (`.detail .isi`, `aside`, `div.post h1`) are
         answered from the index, right to left; any other selector goes to lxml.
         """
-        parts = [_Compound.parse(p) for p in css.split()]
-        if not parts or any(p is None for p in parts):
+        parts = _parse_selector(css)
+        if parts is None:
             return dom.select(self.root, css, self.classes)
         *context, last = parts
-        if any(c not in self._by_class for p in parts for c in p.classes):
+        if any(c not in self.classes for p in parts for c in p.classes):
             return []  # a class the page never uses
         if last.classes:
             first = min(last.classes, key=lambda c: len(self._by_class[c]))
@@ -109,6 +120,15 @@ class PageIndex:
                 pending -= 1
             anc = anc.getparent()
         return pending == 0
+
+
+@functools.lru_cache(maxsize=256)
+def _parse_selector(css: str) -> list[_Compound] | None:
+    """The compound parts of a descendant selector, outermost first; None for other CSS."""
+    parts = [_Compound.parse(p) for p in css.split()]
+    if not parts or any(p is None for p in parts):
+        return None
+    return parts
 
 
 @functools.lru_cache(maxsize=4096)

@@ -66,7 +66,7 @@ class ListingPage:
 
     @cached_property
     def _base_href(self) -> str:
-        base = self.selector.xpath("//base/@href").get()
+        base = dom.first_string(self.root, "//base/@href")
         return urljoin(self.url, base.strip()) if base else self.url
 
     def _canonical(self, href: str | None) -> str | None:

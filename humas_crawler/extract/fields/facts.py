@@ -64,7 +64,7 @@ class PageFacts:
 
     @cached_property
     def base_href(self) -> str:
-        base = self.selector.xpath("//base/@href").get()
+        base = dom.first_string(self.root, "//base/@href")
         return urljoin(self.url, base.strip()) if base else self.url
 
     @cached_property
@@ -107,5 +107,5 @@ class PageFacts:
 
     def canonical_link(self) -> str | None:
         """The page's `<link rel=canonical>`, canonicalized."""
-        href = self.selector.xpath("//link[@rel='canonical']/@href").get()
+        href = dom.first_string(self.root, "//link[@rel='canonical']/@href")
         return self.site.canonicalize(href.strip(), base=self.base_href) if href else None

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from lxml import etree
 from lxml.html import HtmlElement
 
 from humas_crawler.extract import dom
@@ -14,6 +15,9 @@ from humas_crawler.normalize.text import clean_text
 # A meta line ("Selasa, 21 Juni 2022 Jam 22:03:32 | Sosial") is short; a paragraph that merely
 # mentions a date is not.
 META_LINE_MAX = 200
+# Schema.org microdata's article body (`[itemprop=articleBody]`; testing the attribute nodes
+# alone is twice as fast in libxml2 as testing every element's attribute).
+_ARTICLE_BODY = etree.XPath("//@itemprop[. = 'articleBody']/..")
 # A profile's body selector must find at least this much text to count.
 _PROFILE_BODY_MIN = 200
 # Paragraphs whose text is mostly link text are link lists, not article text.
@@ -72,7 +76,7 @@ def find_body(facts: PageFacts, noise: set[HtmlElement]) -> HtmlElement | None:
         for found in facts.select(css):
             if len(dom.text_of(found)) >= _PROFILE_BODY_MIN:
                 return found
-    for found in facts.select("[itemprop=articleBody]"):
+    for found in _ARTICLE_BODY(facts.root):
         if dom.text_of(found):
             return found
     best = _best_text_block(facts, noise)

@@ -54,7 +54,7 @@ def declared_titles(facts: PageFacts) -> list[str]:
         headline if isinstance(headline, str) else None,
         facts.meta("og:title"),
         facts.meta("twitter:title"),
-        facts.selector.xpath("//title/text()").get(),
+        dom.first_string(facts.root, "//title/text()"),
     ):
         cleaned = strip_site_name(value, facts.profile)
         if cleaned and cleaned not in found:
