@@ -27,13 +27,8 @@ class Timing:
 
 
 def export_command() -> list[str]:
-    """`humas-crawler export` once cli.py wires it in; until then the command's module."""
-    from humas_crawler.cli import main
-
-    if "export" in main.commands:
-        return [sys.executable, "-m", "humas_crawler", "export"]
-    code = "import sys; from humas_crawler.cli.export import export; export(sys.argv[1:])"
-    return [sys.executable, "-c", code]
+    """`humas-crawler export`, run as a module of this Python."""
+    return [sys.executable, "-m", "humas_crawler", "export"]
 
 
 def timed(cmd: list[str], stdout_path: Path | None = None) -> Timing:

@@ -42,14 +42,7 @@ SUMMARY = re.compile(r"^reparsed (\d+): (\d+) new, (\d+) changed, (\d+) unchange
 
 
 def reparse_cmd(workdir: Path, workers: int | None) -> list[str]:
-    # `humas-crawler reparse` once the command is wired into cli.py; the command object before.
-    from humas_crawler.cli import main
-
-    if "reparse" in getattr(main, "commands", {}):
-        head = [sys.executable, "-m", "humas_crawler", "reparse"]
-    else:
-        code = "from humas_crawler.cli.reparse import reparse; reparse()"
-        head = [sys.executable, "-c", code]
+    head = [sys.executable, "-m", "humas_crawler", "reparse"]
     args = ["--db", str(workdir / "humas.sqlite"), "--warc-dir", str(workdir / "warc")]
     if workers is not None:
         args += ["--workers", str(workers)]

@@ -10,7 +10,7 @@ import pytest
 from humas_crawler.normalize import Category, Taxonomy, normalize_category, slugify
 from humas_crawler.normalize.categories import TAXONOMY_ENV
 
-# real_pages/README.md, "Category labels seen".
+# Labels as the site shows them on article pages (recorded from real pages).
 SEEN_LABELS = [
     "Gubernur Kaltim",
     "Wakil Gubernur Kaltim",

@@ -1,11 +1,11 @@
 """Every command answers a broken, locked or read-only archive, a missing WARC file and bad
 arguments with one `Error: ...` line on stderr and a documented exit code, never a traceback.
 
-Exit codes (README, "Exit codes"): 0 done; 1 an error; 2 bad arguments or the archive's lock held
-by another crawl or reparse; 3 crawl degraded. Commands run in this process through click's
-runner; `crawl` never reaches Scrapy in these cases (a guard fails the test if it would), and
-`browse` never starts Datasette. The read-only cases run in a subprocess that file permissions
-bind, even as root (see `unprivileged`).
+Exit codes (docs/operations.md, "Exit codes"): 0 done; 1 an error; 2 bad arguments or the
+archive's lock held by another crawl or reparse; 3 crawl degraded. Commands run in this process
+through click's runner; `crawl` never reaches Scrapy in these cases (a guard fails the test if it
+would), and `browse` never starts Datasette. The read-only cases run in a subprocess that file
+permissions bind, even as root (see `unprivileged`).
 """
 
 from __future__ import annotations

@@ -70,7 +70,8 @@ class ArticleRecord:
 
 
 # Columns of the `articles` table (docs/schema.md) that one page yields, in display order.
-# `category_known` and `canonical_link` are extra columns of ours; the rest are the contract.
+# `category_known` and `canonical_link` are extra columns of ours; the rest are the documented
+# fields of an article.
 RECORD_FIELDS: tuple[str, ...] = tuple(f.name for f in dataclasses.fields(ArticleRecord))
 
 # Fields whose absence on an article page deserves a warning.

@@ -1,4 +1,7 @@
-"""Scrapy extensions: the run record (lock, status, monitoring) and progress reporting."""
+"""Scrapy extensions: the run record (status, monitoring) and progress reporting.
+
+The archive itself (lock, store, WARC) is crawl/archive.CrawlArchive.
+"""
 
 from __future__ import annotations
 

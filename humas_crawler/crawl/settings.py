@@ -69,7 +69,7 @@ HUMAS_RETRY_AFTER_MAX = 300.0
 HUMAS_ERROR_SLOWDOWN = 1.5
 HUMAS_ERROR_DELAY_MAX = 10.0
 
-# The archive (see README, "Settings").
+# The archive (see docs/operations.md, "Settings").
 HUMAS_DB = defaults.default_db_path()
 HUMAS_WARC_DIR = defaults.DEFAULT_WARC_DIR
 HUMAS_WARC_MAX_BYTES = defaults.WARC_MAX_BYTES
