@@ -167,7 +167,17 @@ class KaltimprovSpider(Spider):
                 if request is not None:
                     yield request
 
-    async def parse_listing(self, response: Response) -> AsyncIterator[Any]:
+    # The callbacks await the extraction worker once, then produce everything at once: they
+    # return lists, which Scrapy passes through its (synchronous) output chain at a fraction of
+    # the cost of an async generator's.
+
+    async def parse_listing(self, response: Response) -> list[Any]:
+        return [out async for out in self._listing_output(response)]
+
+    async def parse_article(self, response: Response) -> list[Any]:
+        return [out async for out in self._article_output(response)]
+
+    async def _listing_output(self, response: Response) -> AsyncIterator[Any]:
         assert self.frontier is not None
         self.crawler.stats.inc_value("humas/listing_pages")
         asked = _asked_url(response.request or response)
@@ -193,7 +203,7 @@ class KaltimprovSpider(Spider):
         elif next_url:
             self.crawler.stats.inc_value("humas/listing_stopped_early")
 
-    async def parse_article(self, response: Response) -> AsyncIterator[Any]:
+    async def _article_output(self, response: Response) -> AsyncIterator[Any]:
         capture = response.meta.get(CAPTURE)
         url = self.site.canonicalize(response.url) or response.url
         if not isinstance(response, TextResponse):

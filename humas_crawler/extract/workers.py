@@ -4,9 +4,12 @@ Extraction is pure CPU work in Python. In the crawl it would stall Scrapy's even
 downloads with it; in reparse it is all the work there is. `WorkerPool` runs the functions of
 `humas_crawler.extract.jobs` in worker processes (or inline with 0 workers), two ways:
 
-- `await pool.run(function, *args)`: one call, awaited from an asyncio callback (the spider);
+- `await pool.run(function, *args)`: one call, awaited from an asyncio callback (the spider).
+  Calls and results travel over a socket pair that the event loop itself reads and writes:
+  no threads in the parent (a ProcessPoolExecutor's two threads and its queue cost the crawl
+  more CPU than its whole extraction of listing pages);
 - `pool.ordered(function, items)`: a stream of calls, results in order, a bounded number in
-  flight so that memory stays flat (reparse).
+  flight so that memory stays flat (reparse, on a ProcessPoolExecutor).
 
 A worker that dies (out of memory, killed) breaks the pool: what is left then runs inline, in
 this process, rather than failing the run. Workers leave by themselves when their parent is
@@ -16,10 +19,14 @@ gone (a parent killed with -9 never shuts its pool down).
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import logging
 import multiprocessing
 import os
+import pickle
 import signal
+import socket
+import struct
 import sys
 import threading
 import time
@@ -60,6 +67,7 @@ class WorkerPool:
         self.start = start if start != "fork" or sys.platform == "linux" else "spawn"
         self.parent_handles_signals = parent_handles_signals
         self._pool: ProcessPoolExecutor | None = None
+        self._awaited: list[_AwaitedWorker] = []
 
     def _executor(self) -> ProcessPoolExecutor | None:
         if self.workers > 0 and self._pool is None:
@@ -78,14 +86,25 @@ class WorkerPool:
 
     async def run(self, function: Callable[..., T], *args: Any) -> T:
         """`function(*args)` in a worker, awaited; inline without workers."""
-        pool = self._executor()
-        if pool is None:
+        if self.workers > 0 and not self._awaited:
+            context = multiprocessing.get_context(self.start)
+            started = (os.getpid(), self.parent_handles_signals)
+            self._awaited = [_AwaitedWorker(context, started) for _ in range(self.workers)]
+        if not self._awaited:
             return function(*args)
+        worker = min(self._awaited, key=lambda w: len(w.pending))
         try:
-            return await asyncio.wrap_future(pool.submit(function, *args))
-        except BrokenProcessPool:
-            self._broken("extracting")
+            return await worker.call(function, args)
+        except _WorkerDied:
+            if self._awaited:
+                self._close_awaited()
+                self._broken("extracting")
             return function(*args)
+
+    def _close_awaited(self) -> None:
+        workers, self._awaited = self._awaited, []
+        for worker in workers:
+            worker.close()
 
     def ordered(self, function: Callable[[I], T], items: Iterable[I]) -> Iterator[tuple[I, T]]:
         """(item, function(item)) for every item, in order, from the workers (inline without)."""
@@ -122,6 +141,7 @@ class WorkerPool:
 
     def close(self) -> None:
         """Shut the workers down, cancelling what has not started."""
+        self._close_awaited()
         if self._pool is not None:
             self._pool.shutdown(wait=True, cancel_futures=True)
             self._pool = None
@@ -134,6 +154,115 @@ class WorkerPool:
 
 
 _DONE = object()
+_LENGTH = struct.Struct("!Q")
+
+
+class _WorkerDied(Exception):
+    """The worker process went away with calls pending."""
+
+
+class _AwaitedWorker:
+    """One worker process at the far end of a socket pair, called from the event loop.
+
+    Calls are written as length-prefixed pickles; the worker answers them in order, so results
+    resolve the oldest pending future. The loop's transport buffers what the socket cannot take
+    yet: a call never blocks the loop.
+    """
+
+    def __init__(self, context: Any, started: tuple[int, bool]) -> None:
+        ours, theirs = socket.socketpair()
+        self.process = context.Process(target=_serve, args=(theirs, *started), daemon=True)
+        self.process.start()
+        theirs.close()
+        self._socket: socket.socket | None = ours
+        self.pending: deque[asyncio.Future[Any]] = deque()
+        self._connecting: asyncio.Future[None] | None = None
+        self._writer: asyncio.StreamWriter | None = None
+        self._reading: asyncio.Task[None] | None = None
+
+    async def call(self, function: Callable[..., T], args: tuple[Any, ...]) -> T:
+        if self._connecting is None:
+            self._connecting = asyncio.ensure_future(self._connect())
+        await self._connecting  # once, whichever call comes first
+        if self._writer is None or self._writer.is_closing():
+            raise _WorkerDied
+        data = pickle.dumps((function, args), pickle.HIGHEST_PROTOCOL)
+        future: asyncio.Future[Any] = asyncio.get_running_loop().create_future()
+        self.pending.append(future)
+        self._writer.write(_LENGTH.pack(len(data)) + data)
+        ok, value = await future
+        if not ok:
+            raise value
+        return value
+
+    async def _connect(self) -> None:
+        if self._socket is None:
+            return
+        reader, self._writer = await asyncio.open_connection(sock=self._socket)
+        self._reading = asyncio.ensure_future(self._read(reader))
+
+    async def _read(self, reader: asyncio.StreamReader) -> None:
+        try:
+            while True:
+                (size,) = _LENGTH.unpack(await reader.readexactly(_LENGTH.size))
+                answer = pickle.loads(await reader.readexactly(size))
+                future = self.pending.popleft()
+                if not future.done():
+                    future.set_result(answer)
+        except (asyncio.IncompleteReadError, ConnectionError, OSError):
+            pass  # the worker is gone (killed, out of memory) or we closed it
+        finally:
+            while self.pending:
+                future = self.pending.popleft()
+                if not future.done():
+                    future.set_exception(_WorkerDied())
+
+    def close(self) -> None:
+        """End the worker: it leaves when its socket closes; killed if it does not."""
+        if self._socket is not None:
+            # At once, not when the loop next runs: the worker sees the end of its input now.
+            with contextlib.suppress(OSError):  # already disconnected
+                self._socket.shutdown(socket.SHUT_RDWR)
+            try:
+                if self._writer is None:
+                    raise RuntimeError("never connected")
+                self._writer.close()
+            except RuntimeError:  # no writer, or its event loop is closed already
+                self._socket.close()
+        self._socket = None
+        if self._reading is not None and not self._reading.done():
+            with contextlib.suppress(RuntimeError):  # its loop is closed: nothing runs it
+                self._reading.cancel()
+        self.process.join(timeout=5)
+        if self.process.is_alive():
+            self.process.kill()
+            self.process.join()
+
+
+def _serve(sock: socket.socket, parent: int, parent_handles_signals: bool) -> None:
+    """A worker's loop: read a call, answer (True, result) or (False, exception), until EOF."""
+    _worker_started(parent, parent_handles_signals)
+    with contextlib.suppress(ConnectionError):  # the parent went away: so does the worker
+        _answer_calls(sock)
+
+
+def _answer_calls(sock: socket.socket) -> None:
+    stream = sock.makefile("rb")
+    while True:
+        header = stream.read(_LENGTH.size)
+        if len(header) < _LENGTH.size:
+            return
+        (size,) = _LENGTH.unpack(header)
+        function, args = pickle.loads(stream.read(size))
+        try:
+            answer: tuple[bool, Any] = (True, function(*args))
+        except Exception as exc:  # the caller gets it, as from a local call
+            answer = (False, exc)
+        try:
+            data = pickle.dumps(answer, pickle.HIGHEST_PROTOCOL)
+        except Exception as exc:  # an answer that cannot travel is an error the caller sees
+            data = pickle.dumps((False, RuntimeError(f"{type(exc).__name__}: {exc}")))
+        sock.sendall(_LENGTH.pack(len(data)) + data)
 
 
 def _worker_started(parent: int, parent_handles_signals: bool) -> None:
