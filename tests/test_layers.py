@@ -7,6 +7,8 @@ a module may import its own layer and the layers below it, never one above.
 from __future__ import annotations
 
 import ast
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -92,3 +94,13 @@ def test_every_top_level_module_is_a_layer_or_the_entry_points() -> None:
         p.name for p in PACKAGE.iterdir() if p.is_dir() and (p / "__init__.py").exists()
     }
     assert top - {"__init__", "__main__"} == set(ALLOWED)
+
+
+def test_the_command_line_loads_scrapy_only_to_crawl() -> None:
+    # export, search, stats... start without Scrapy and Twisted (export's memory is ~25 MB less).
+    code = (
+        "import sys, humas_crawler.cli;"
+        "print(sorted(m for m in ('scrapy', 'twisted') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "[]"

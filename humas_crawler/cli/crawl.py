@@ -5,13 +5,16 @@ from __future__ import annotations
 import re
 import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
 
 from humas_crawler.cli.options import LockedError, db_option, site_from
-from humas_crawler.crawl.runner import CrawlOptions, CrawlOutcome, run_crawl
 from humas_crawler.defaults import DEFAULT_WARC_DIR, EXIT_LOCKED
 from humas_crawler.normalize import DEFAULT_BASE_URL
+
+if TYPE_CHECKING:
+    from humas_crawler.crawl.runner import CrawlOutcome
 
 
 @click.command()
@@ -102,6 +105,10 @@ def crawl(
         humas-crawler crawl --base-url http://127.0.0.1:8123 --delay 0 --concurrency 8
     """
     site_from(base_url)
+    # Scrapy and Twisted load here, not when the program starts: every other command runs
+    # without them (export's memory is ~25 MB smaller).
+    from humas_crawler.crawl.runner import CrawlOptions, run_crawl
+
     outcome = run_crawl(
         CrawlOptions(
             db=db,
