@@ -83,7 +83,7 @@ def no_crawl_no_server(monkeypatch):
 
     monkeypatch.setattr(crawl_module, "CrawlerProcess", NoCrawl)
     monkeypatch.setattr(browse_module, "run_foreground", lambda command: 0)
-    monkeypatch.setattr(errors_module, "BUSY_TIMEOUT_SECONDS", 0.2)
+    monkeypatch.setattr(errors_module, "BUSY_TIMEOUT_SECONDS", 0.05)
 
 
 @pytest.fixture(scope="module")

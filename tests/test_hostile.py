@@ -282,7 +282,9 @@ def test_a_1_mb_paragraph_is_kept_whole() -> None:
     assert record["author_codes"] == "*/IST"
 
 
-@pytest.mark.parametrize("depth", [1_000, 2_047, 5_000, 100_000])
+@pytest.mark.parametrize(
+    "depth", [1_000, 2_047, 5_000, pytest.param(100_000, marks=pytest.mark.slow)]
+)
 @pytest.mark.parametrize("where", ["in the body", "around the article, never closed"])
 @pytest.mark.parametrize("given", ["text", "bytes", "selector"])
 def test_deep_nesting_is_read_whole(depth, where, given) -> None:

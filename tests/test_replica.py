@@ -243,7 +243,7 @@ def test_pages_link_in_equivalent_forms_and_to_forbidden_and_foreign_pages(
 # ----- the generated site ----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("count", [5, 60, 1000])
+@pytest.mark.parametrize("count", [5, 60, pytest.param(1000, marks=pytest.mark.slow)])
 def test_dates_recent_few_then_back_to_2013(count: int) -> None:
     site = ReplicaSite(count, seed=3, now=NOW)
     newest = site.newest_first()
@@ -369,6 +369,7 @@ def test_request_log(fresh: ReplicaServer) -> None:
     assert fresh.count() == 0
 
 
+@pytest.mark.slow
 def test_serves_while_the_site_changes(fresh: ReplicaServer) -> None:
     site = fresh.site
     paths = ["/berita", "/berita?page=2", *(a.path for a in site.articles)]
@@ -414,6 +415,7 @@ def test_fault_hook_can_answer_instead_of_the_site(fresh: ReplicaServer) -> None
 # ----- our extractor reads the replica exactly -------------------------------------------------
 
 
+@pytest.mark.slow  # every article of the site; the fixtures cover each template quickly
 def test_extraction_round_trip_of_every_article(server: ReplicaServer, site: ReplicaSite) -> None:
     web = Site.from_base_url(server.base_url)
     truth = site.truth(server.base_url)
@@ -453,6 +455,7 @@ def test_extraction_round_trip_of_every_listing_page(
 # ----- speed and the command -------------------------------------------------------------------
 
 
+@pytest.mark.slow
 def test_warm_cache_serves_a_thousand_articles_fast() -> None:
     site = ReplicaSite(1000, seed=0, now=NOW)
     with ReplicaServer(site) as running:

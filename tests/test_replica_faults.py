@@ -129,6 +129,7 @@ def test_truncated_body_is_shorter_than_its_length_then_the_page(serve) -> None:
     conn.close()
 
 
+@pytest.mark.slow  # waits out a timeout on purpose
 def test_slow_response_outlasts_a_shorter_timeout_then_comes_fast(serve) -> None:
     server = serve(FaultPlan(rates={"slow": 1.0}, slow_seconds=0.5))
     first, second = server.site.articles[:2]
@@ -290,6 +291,7 @@ def statuses(server: ReplicaServer) -> list[tuple[str, int]]:
     return [(path, fetch(server, path).status) for path in paths * 2]
 
 
+@pytest.mark.slow
 def test_same_seed_same_faults(serve) -> None:
     one, two = serve(BUSY), serve(BUSY)
     assert injector(one).paths == injector(two).paths

@@ -124,6 +124,7 @@ def test_empty_archive(tmp_path: Path) -> None:
     assert "(no dated articles)" in result.stdout
 
 
+@pytest.mark.slow  # matplotlib
 def test_plot_writes_an_image(db: Path, tmp_path: Path) -> None:
     pytest.importorskip("matplotlib")
     image = tmp_path / "per-month.png"

@@ -137,6 +137,7 @@ def _full_records(fh):
         }
 
 
+@pytest.mark.slow
 def test_rotation_creates_several_valid_files(tmp_path: Path) -> None:
     urls = [f"{SITE}/berita/{index}" for index in range(12)]
     with WarcWriter(tmp_path, max_bytes=2_000) as writer:

@@ -49,6 +49,7 @@ def test_an_error_reaches_the_caller_and_the_worker_goes_on() -> None:
     assert value == "after" and pid != os.getpid()
 
 
+@pytest.mark.slow
 def test_a_killed_worker_leaves_its_calls_to_this_process(caplog) -> None:
     caplog.set_level(logging.WARNING, logger="humas_crawler.extract.workers")
     with WorkerPool(1) as pool:
