@@ -246,3 +246,41 @@ def test_malformed_taxonomy(tmp_path: Path, text: str, message: str) -> None:
 def test_alias_equal_to_own_label_is_allowed(tmp_path: Path) -> None:
     path = _write(tmp_path, '[[category]]\nlabel = "DWP"\naliases = ["dwp", "Dharma Wanita"]\n')
     assert Taxonomy.from_file(path).lookup("DWP ") is not None
+
+
+@pytest.mark.parametrize(
+    ("raw", "label"),
+    [
+        ("Ibu Kota Nusantara (IKN)", "Ibu Kota Negara"),
+        ("Ibu Kota Nusantara (IKN).", "Ibu Kota Negara"),
+        ("Sekda", "Sekretaris Daerah Provinsi Kalimantan Timur"),
+        ("Setda", "Sekretaris Daerah Provinsi Kalimantan Timur"),
+        ("Setdaprov Kaltim", "Sekretaris Daerah Provinsi Kalimantan Timur"),
+        ("Wagub", "Wakil Gubernur Kaltim"),
+        ("Wagub Kaltim", "Wakil Gubernur Kaltim"),
+        ("Gubernur", "Gubernur Kaltim"),
+        ("Diskominfo", "Informasi dan Komunikasi"),
+        # A prefix the template writes before the label, on any path the label came by.
+        ("Kategori: Kesehatan", "Kesehatan"),
+        ("kategori : Kesehatan |", "Kesehatan"),
+        ("Rubrik - Pendidikan", "Pendidikan"),
+    ],
+)
+def test_labels_other_templates_show(raw: str, label: str) -> None:
+    category = normalize_category(raw)
+    assert (category.label, category.known) == (label, True)
+
+
+@pytest.mark.parametrize(
+    ("raw", "label"),
+    [
+        ("Dinas Baru (DB)", "Dinas Baru (DB)"),
+        ("Dinas Baru (DB).", "Dinas Baru (DB)"),
+        ("(DB) Dinas Baru", "(DB) Dinas Baru"),
+        ("[Dinas Baru]", "Dinas Baru"),
+        ("Kategori: Dinas Baru", "Dinas Baru"),
+    ],
+)
+def test_edge_punctuation_keeps_balanced_brackets(raw: str, label: str) -> None:
+    category = normalize_category(raw)
+    assert (category.label, category.known) == (label, False)

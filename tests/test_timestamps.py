@@ -11,6 +11,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from humas_crawler.normalize import Timestamp, normalize_timestamp
+from humas_crawler.normalize import timestamps as timestamps_module
 
 WITA = timezone(timedelta(hours=8))
 REAL_TIMESTAMPS = Path(__file__).parent / "data" / "real_timestamps.txt"
@@ -337,3 +338,37 @@ def test_now_at_the_edge_of_datetime() -> None:
     result = normalize_timestamp("2 hari lalu", now=datetime.max.replace(tzinfo=UTC))
     assert result.iso is None
     assert result.error
+
+
+@pytest.mark.parametrize(
+    ("raw", "iso", "precision"),
+    [
+        ("12 Agst 2023 10:00", "2023-08-12T10:00:00+08:00", "minute"),
+        ("12 Agu 2023", "2023-08-12T00:00:00+08:00", "day"),
+        ("12 Ags. 2023", "2023-08-12T00:00:00+08:00", "day"),
+        ("5 Sept 2023", "2023-09-05T00:00:00+08:00", "day"),
+        ("5 Okt 2023", "2023-10-05T00:00:00+08:00", "day"),
+        ("5 Nop 2023", "2023-11-05T00:00:00+08:00", "day"),
+        ("5 Des 2023", "2023-12-05T00:00:00+08:00", "day"),
+        ("Senin, 3 Juli 2023 pukul 11.45 WITA", "2023-07-03T11:45:00+08:00", "minute"),
+        ("3 Juli 2023 pk. 11.45", "2023-07-03T11:45:00+08:00", "minute"),
+        ("3 Juli 2023, pk 11.45 WITA", "2023-07-03T11:45:00+08:00", "minute"),
+        ("3 Juli 2023 14:00 Waktu Indonesia Tengah", "2023-07-03T14:00:00+08:00", "minute"),
+        ("3 Juli 2023 14:00 Waktu Indonesia Barat", "2023-07-03T15:00:00+08:00", "minute"),
+        ("3 Juli 2023 14:00 waktu indonesia timur", "2023-07-03T13:00:00+08:00", "minute"),
+        ("(3/8/20)", "2020-08-03T00:00:00+08:00", "day"),
+        ("3/8/20 14:05", "2020-08-03T14:05:00+08:00", "minute"),
+        ("Jum'at, 7 Juli 2023", "2023-07-07T00:00:00+08:00", "day"),
+        ("Jum’at, 7 Juli 2023", "2023-07-07T00:00:00+08:00", "day"),
+    ],
+)
+def test_government_site_forms_take_the_fast_path(
+    raw: str, iso: str, precision: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    # Forms other provinces' sites use: read by the fast path, never handed to dateparser.
+    def no_fallback(*args: object) -> None:
+        raise AssertionError(f"{raw!r} went to dateparser")
+
+    monkeypatch.setattr(timestamps_module, "_fallback", no_fallback)
+    stamp = normalize_timestamp(raw)
+    assert (stamp.iso, stamp.precision, stamp.error) == (iso, precision, None)

@@ -17,8 +17,14 @@ TAXONOMY_ENV = "HUMAS_TAXONOMY"
 _ENTRY_KEYS = frozenset({"label", "slug", "aliases"})
 _SLUG_RE = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _NON_SLUG_RE = re.compile(r"[^a-z0-9]+")
-# Bullets, colons and dashes that templates put around a label (`Kategori: Sosial`, `Sosial |`).
-_EDGE_PUNCTUATION_RE = re.compile(r"^[\W_]+|[\W_]+$")
+# Bullets, colons and dashes that templates put around a label (`• Sosial`, `Sosial |`).
+_LEADING_PUNCTUATION_RE = re.compile(r"^[\W_]+")
+_TRAILING_PUNCTUATION_RE = re.compile(r"[\W_]+$")
+_BRACKETS = (("(", ")"), ("[", "]"), ("{", "}"))
+# What templates write before the label itself: `Kategori: Sosial`, `Rubrik - Sosial`.
+_LABEL_PREFIX_RE = re.compile(
+    r"^(?:kategori|category|categories|rubrik|kanal|topik|topic)\s*[:：|\-–—»›>]\s*", re.I
+)
 _AMPERSAND_RE = re.compile(r"\s*&\s*")
 
 
@@ -42,9 +48,22 @@ class CategoryEntry:
 
 
 def clean_label(text: str) -> str:
-    """NFC, whitespace (nbsp included) collapsed, edge punctuation stripped; case kept."""
+    """NFC, whitespace (nbsp included) collapsed, edge punctuation stripped; case kept.
+
+    A bracket that closes (or opens) one kept inside the label stays: `Ibu Kota Nusantara (IKN)`.
+    """
     text = " ".join(unicodedata.normalize("NFC", text).split())
-    return _EDGE_PUNCTUATION_RE.sub("", text)
+    head = _LEADING_PUNCTUATION_RE.match(text)
+    start = head.end() if head else 0
+    tail = _TRAILING_PUNCTUATION_RE.search(text, start)
+    end = tail.start() if tail else len(text)
+    label = text[start:end]
+    for opening, closing in _BRACKETS:
+        if label.count(opening) > label.count(closing) and closing in text[end:]:
+            label += closing
+        elif label.count(closing) > label.count(opening) and opening in text[:start]:
+            label = opening + label
+    return label
 
 
 def match_key(text: str) -> str:
@@ -183,6 +202,8 @@ def normalize_category(raw: str | None, taxonomy: Taxonomy | None = None) -> Cat
     if raw is None:
         return Category(None, None, False, None)
     label = clean_label(raw)
+    # `Kategori: Sosial` is the label `Sosial`, whichever part of the page showed it.
+    label = clean_label(_LABEL_PREFIX_RE.sub("", label)) or label
     if not label:
         return Category(None, None, False, raw)
     entry = (taxonomy or Taxonomy.default()).lookup(label)

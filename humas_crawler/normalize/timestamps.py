@@ -34,7 +34,7 @@ for _number, _names in enumerate(
         ("mei", "may"),
         ("juni", "jun", "june"),
         ("juli", "jul", "july"),
-        ("agustus", "agu", "agt", "ags", "agust", "august", "aug"),
+        ("agustus", "agu", "agt", "ags", "agst", "agust", "august", "aug"),
         ("september", "sep", "sept"),
         ("oktober", "okt", "october", "oct"),
         ("november", "nopember", "nov", "nop"),
@@ -50,24 +50,26 @@ _DAY_NAME = (
     r"(?:senin|selasa|rabu|kamis|jum[’']?at|sabtu|minggu|ahad"
     r"|monday|tuesday|wednesday|thursday|friday|saturday|sunday)"
 )
-# Separators the site's templates put between the date and the time: `Jam`, `Pukul`, `,`, `|`,
-# `-`, `/` (`, pukul` combines two), or only a space.
+# Separators the site's templates put between the date and the time: `Jam`, `Pukul`, `pk.`, `,`,
+# `|`, `-`, `/` (`, pukul` combines two), or only a space.
 _TIME = (
-    r"(?:\s*[,|/-])?(?:\s*(?:jam|pukul))?\s*"
+    r"(?:\s*[,|/-])?(?:\s*(?:jam|pukul|pk\.?))?\s*"
     r"(?P<hour>\d{1,2})[:.](?P<minute>\d{2})(?:[:.](?P<second>\d{2}))?"
 )
-_ZONE = r"(?:\s*(?P<zone>wita|wib|wit))?"
+# `WITA`, or written out: `Waktu Indonesia Tengah` (WITA), `Barat` (WIB), `Timur` (WIT).
+_ZONE = r"(?:\s*(?P<zone>wita|wib|wit|waktu\s+indonesia\s+(?:tengah|barat|timur)))?"
+_ZONE_WORDS = {"tengah": "wita", "barat": "wib", "timur": "wit"}
 _TEXT_DATE_RE = re.compile(
     rf"(?:{_DAY_NAME}\s*,?\s*)?"
     r"(?P<day>\d{1,2})[\s-]*(?P<month>[^\W\d_]+)\.?[\s-]*(?P<year>\d{4})"
     rf"(?:{_TIME}{_ZONE})?",
     re.IGNORECASE,
 )
-# Day first, as Indonesians write it: 21/06/2022 is 21 June.
+# Day first, as Indonesians write it: 21/06/2022 is 21 June; `(3/8/20)` is 3 August 2020.
 _NUMERIC_DATE_RE = re.compile(
-    rf"(?:{_DAY_NAME}\s*,?\s*)?"
-    r"(?P<day>\d{1,2})(?P<sep>[/-])(?P<month>\d{1,2})(?P=sep)(?P<year>\d{4})"
-    rf"(?:{_TIME}{_ZONE})?",
+    rf"\(?(?:{_DAY_NAME}\s*,?\s*)?"
+    r"(?P<day>\d{1,2})(?P<sep>[/-])(?P<month>\d{1,2})(?P=sep)(?P<year>\d{4}|\d{2})"
+    rf"(?:{_TIME}{_ZONE})?\)?",
     re.IGNORECASE,
 )
 # `<time datetime>`, JSON-LD and `article:published_time` values.
@@ -150,7 +152,10 @@ def _fast_path(text: str, raw: str) -> Timestamp | None:
 
 
 def _zone_offset(zone: str | None) -> timedelta:
-    return ZONE_OFFSETS[zone.casefold()] if zone else ZONE_OFFSETS["wita"]
+    if not zone:
+        return ZONE_OFFSETS["wita"]
+    name = zone.casefold()
+    return ZONE_OFFSETS[_ZONE_WORDS.get(name.split()[-1], name)]
 
 
 def _iso_offset(offset: str | None) -> timedelta | None:
@@ -173,6 +178,9 @@ def _build(raw: str, match: re.Match[str], month: int, offset: timedelta | None)
     year_text, day_text, hour_text, minute_text, second_text = match.group(
         "year", "day", "hour", "minute", "second"
     )
+    if len(year_text) == 2:
+        # Two-digit years (`3/8/20`) are this century's: the site's news starts in the 2010s.
+        year_text = "20" + year_text
     year, day = int(year_text), int(day_text)
     if offset is None:
         return _failed(raw, f"UTC offset {match['offset']} does not exist")
