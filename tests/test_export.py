@@ -388,3 +388,18 @@ def test_a_reader_that_stops_early_gets_no_traceback(tmp_path: Path) -> None:
     stderr = proc.stderr.read().decode()
     assert proc.wait(timeout=60) == 141
     assert stderr == ""
+
+
+def test_a_filter_that_matches_nothing_says_so_and_writes_a_valid_file(
+    db: Path, tmp_path: Path
+) -> None:
+    result = run("--db", str(db), "--format", "csv", "--since", "2099-01-01")
+    assert result.exit_code == 0
+    assert "0 articles matched" in result.stderr
+    [header] = list(csv.reader(io.StringIO(result.stdout)))
+    assert header == list(DEFAULT_COLUMNS)
+    out = tmp_path / "none.jsonl"
+    result = run("--db", str(db), "--format", "jsonl", "--since", "2099-01-01", "-o", str(out))
+    assert result.exit_code == 0
+    assert f"0 articles matched; {out} holds no rows" in result.stderr
+    assert out.read_text(encoding="utf-8") == ""

@@ -139,7 +139,9 @@ def test_no_match_says_so(db: Path) -> None:
     assert result.exit_code == 0
     assert result.stdout == ""
     assert "no article matches 'gempa'" in result.stderr
-    assert json.loads(run("--db", str(db), "--json", "gempa").stdout) == []
+    as_json = run("--db", str(db), "--json", "gempa")
+    assert json.loads(as_json.stdout) == []
+    assert "no article matches 'gempa'" in as_json.stderr
 
 
 @pytest.mark.parametrize(

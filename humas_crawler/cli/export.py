@@ -147,7 +147,14 @@ def export(
                         _write_csv(stream, chosen, stream_rows, excel=excel)
                     else:
                         _write_jsonl(stream, chosen, stream_rows)
-    if target is not None:
+    if counted.count == 0:
+        # Never silent: a filter that matches nothing is said so (the output is still valid: a
+        # CSV with its header only, an empty JSON Lines file).
+        click.echo(
+            "0 articles matched" + (f"; {target} holds no rows" if target is not None else ""),
+            err=True,
+        )
+    elif target is not None:
         click.echo(f"exported {counted.count} articles to {target}", err=True)
 
 

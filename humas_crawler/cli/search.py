@@ -86,6 +86,8 @@ def search(
                 hits = store.articles.search(where, limit=limit, marks=(_START, _END))
             except FTSQueryError as exc:
                 raise query_error(exc, raw=fts) from exc
+    if not hits:
+        click.echo(f"no article matches {text!r}", err=True)
     if as_json:
         click.echo(
             json.dumps(
@@ -96,7 +98,6 @@ def search(
         )
         return
     if not hits:
-        click.echo(f"no article matches {text!r}", err=True)
         return
     color = _color_wanted()
     for rank, hit in enumerate(hits, 1):
