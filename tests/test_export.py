@@ -403,3 +403,27 @@ def test_a_filter_that_matches_nothing_says_so_and_writes_a_valid_file(
     assert result.exit_code == 0
     assert f"0 articles matched; {out} holds no rows" in result.stderr
     assert out.read_text(encoding="utf-8") == ""
+
+
+def test_default_csv_says_when_a_time_was_not_shown(tmp_path: Path) -> None:
+    db = build(
+        tmp_path / "humas.sqlite",
+        [
+            article("jam", date="2022-06-21"),
+            article(
+                "hari",
+                date="2022-06-22",
+                published_at="2022-06-22T00:00:00+08:00",
+                published_precision="day",
+                published_raw="22 Juni 2022",
+            ),
+        ],
+    )
+    rows = csv.DictReader(io.StringIO(run("--db", str(db), "--format", "csv").stdout))
+    shown = {
+        r["url"].rsplit("/", 1)[1]: (r["published_at"], r["published_precision"]) for r in rows
+    }
+    assert shown == {
+        "jam": ("2022-06-21T10:00:00+08:00", "second"),
+        "hari": ("2022-06-22T00:00:00+08:00", "day"),
+    }

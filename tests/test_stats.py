@@ -41,7 +41,7 @@ def db(tmp_path: Path) -> Path:
         store.runs.finish(
             second,
             status="degraded",
-            counts={"requests": 3},
+            counts={"requests": 3, "articles_unchanged": 2},
             stats={},
             message="published_at found in 0 of 20 articles (0%), below the 90% threshold",
         )
@@ -109,6 +109,8 @@ def test_text_output(db: Path) -> None:
     assert "  2022     2    0    2" in out
     assert "bad-timestamp" in out and "empty-extraction" in out
     assert "degraded" in out and "below the 90% threshold" in out
+    # A re-crawl that found nothing new still shows what it read.
+    assert "3 requests, 0 new, 0 changed, 2 unchanged, 0 errors" in out
 
 
 def test_runs_option(db: Path) -> None:

@@ -31,6 +31,8 @@ DEFAULT_COLUMNS: tuple[str, ...] = (
     "url",
     "published_at",
     "published_date",
+    # `day` when the page showed no time: published_at then reads T00:00:00 without meaning it.
+    "published_precision",
     "category",
     "title",
     "dateline",

@@ -218,7 +218,8 @@ def render(summary: dict[str, Any]) -> str:
         lines.append(
             f"  #{r['id']:<5} {r['started_at']}  {r['status']:<11} {r['mode'] or '':<11}"
             f" {r['requests'] or 0:>6} requests, {r['articles_new'] or 0} new,"
-            f" {r['articles_changed'] or 0} changed, {r['errors'] or 0} errors,"
+            f" {r['articles_changed'] or 0} changed, {r['articles_unchanged'] or 0} unchanged,"
+            f" {r['errors'] or 0} errors,"
             f" {r['quarantined'] or 0} quarantined"
         )
         if r["message"] and r["status"] != "ok":
