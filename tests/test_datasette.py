@@ -29,6 +29,7 @@ from typing import Any
 import pytest
 from click.testing import CliRunner
 
+from humas_crawler.archive.fulltext import TITLE_WEIGHT
 from humas_crawler.archive.queries import ArticleFilter
 from humas_crawler.archive.record import RECORD_FIELDS, ArticleRecord
 from humas_crawler.archive.schema import TABLES
@@ -269,6 +270,13 @@ def test_search_query(archive: Path, q: str, titles: list[str]) -> None:
     for row in rows:
         assert set(row.keys()) >= {"published_at", "category", "title", "snippet", "url"}
         assert "**" in row["snippet"]
+
+
+def test_search_query_weighs_titles_as_the_search_command_does() -> None:
+    # One ranking: the canned query's bm25 weights are the ones `humas-crawler search` uses.
+    sql = load_metadata()["databases"]["humas"]["queries"]["search"]["sql"]
+    weights = re.findall(r"bm25\(articles_fts,\s*([\d.]+),\s*([\d.]+)\)", sql)
+    assert [tuple(map(float, w)) for w in weights] == [(TITLE_WEIGHT, 1.0)]
 
 
 # --- the browse command ---------------------------------------------------------------------
