@@ -88,3 +88,13 @@ def test_category_urls_are_first_pages_only() -> None:
         "https://www.kaltimprov.go.id/kategori/sosial",
         "https://www.kaltimprov.go.id/kategori/pendidikan",
     ]
+
+
+def test_a_day_name_that_contradicts_the_date_is_a_warning() -> None:
+    html = (
+        "<html><body><h1>Judul</h1><p>Senin, 7 Juli 2023 Jam 10:00:00 | Sosial</p>"
+        f"{BODY}</body></html>"
+    )
+    page = ArticlePage(URL, html)
+    assert page.to_item().published_at == "2023-07-07T10:00:00+08:00"
+    assert any("'Senin' does not match 2023-07-07" in w for w in page.warnings())

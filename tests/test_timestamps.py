@@ -372,3 +372,26 @@ def test_government_site_forms_take_the_fast_path(
     monkeypatch.setattr(timestamps_module, "_fallback", no_fallback)
     stamp = normalize_timestamp(raw)
     assert (stamp.iso, stamp.precision, stamp.error) == (iso, precision, None)
+
+
+@pytest.mark.parametrize(
+    ("raw", "iso", "warned"),
+    [
+        ("Senin, 7 Juli 2023", "2023-07-07T00:00:00+08:00", "'Senin' does not match 2023-07-07"),
+        ("Rabu, 21/06/2022 10:00", "2022-06-21T10:00:00+08:00", "'Rabu' does not match"),
+        ("Jumat, 7 Juli 2023", "2023-07-07T00:00:00+08:00", None),
+        ("Jum'at, 7 Juli 2023", "2023-07-07T00:00:00+08:00", None),
+        ("Selasa, 21 Juni 2022 Jam 22:03:32", "2022-06-21T22:03:32+08:00", None),
+        # The day name is the shown date's, before the change of zone.
+        ("Senin, 3 Juli 2023 23:30 WIB", "2023-07-04T00:30:00+08:00", None),
+    ],
+)
+def test_a_day_name_that_contradicts_the_date_keeps_the_date_with_a_warning(
+    raw: str, iso: str, warned: str | None
+) -> None:
+    stamp = normalize_timestamp(raw)
+    assert (stamp.iso, stamp.error) == (iso, None)
+    if warned is None:
+        assert stamp.warning is None
+    else:
+        assert warned in stamp.warning and "the date is kept" in stamp.warning

@@ -168,6 +168,8 @@ class ArticlePage:
             messages.append(
                 f"published_raw {f.published_raw!r} is not a valid time: {f.timestamp.error}"
             )
+        if f.timestamp.warning:
+            messages.append(f"published_raw {f.published_raw!r}: {f.timestamp.warning}")
         if f.category_raw and not f.category.known:
             messages.append(f"category {f.category_raw!r} is not in the taxonomy")
         if not item.slug:

@@ -6,7 +6,7 @@ import calendar
 import functools
 import re
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import date, datetime, timedelta, timezone
 
 from dateparser.date import DateDataParser
 
@@ -60,14 +60,14 @@ _TIME = (
 _ZONE = r"(?:\s*(?P<zone>wita|wib|wit|waktu\s+indonesia\s+(?:tengah|barat|timur)))?"
 _ZONE_WORDS = {"tengah": "wita", "barat": "wib", "timur": "wit"}
 _TEXT_DATE_RE = re.compile(
-    rf"(?:{_DAY_NAME}\s*,?\s*)?"
+    rf"(?:(?P<weekday>{_DAY_NAME})\s*,?\s*)?"
     r"(?P<day>\d{1,2})[\s-]*(?P<month>[^\W\d_]+)\.?[\s-]*(?P<year>\d{4})"
     rf"(?:{_TIME}{_ZONE})?",
     re.IGNORECASE,
 )
 # Day first, as Indonesians write it: 21/06/2022 is 21 June; `(3/8/20)` is 3 August 2020.
 _NUMERIC_DATE_RE = re.compile(
-    rf"\(?(?:{_DAY_NAME}\s*,?\s*)?"
+    rf"\(?(?:(?P<weekday>{_DAY_NAME})\s*,?\s*)?"
     r"(?P<day>\d{1,2})(?P<sep>[/-])(?P<month>\d{1,2})(?P=sep)(?P<year>\d{4}|\d{2})"
     rf"(?:{_TIME}{_ZONE})?\)?",
     re.IGNORECASE,
@@ -101,6 +101,8 @@ class Timestamp:
     precision: str | None
     raw: str | None
     error: str | None = None
+    # Something odd that did not stop the date from being read (a day name that contradicts it).
+    warning: str | None = None
 
     @property
     def date(self) -> str | None:
@@ -172,7 +174,42 @@ def _iso_offset(offset: str | None) -> timedelta | None:
     return sign * timedelta(hours=hours, minutes=minutes)
 
 
+# Monday is 0, as `date.weekday()` counts.
+_WEEKDAYS = {
+    **dict.fromkeys(("senin", "monday"), 0),
+    **dict.fromkeys(("selasa", "tuesday"), 1),
+    **dict.fromkeys(("rabu", "wednesday"), 2),
+    **dict.fromkeys(("kamis", "thursday"), 3),
+    **dict.fromkeys(("jumat", "friday"), 4),
+    **dict.fromkeys(("sabtu", "saturday"), 5),
+    **dict.fromkeys(("minggu", "ahad", "sunday"), 6),
+}
+
+
 def _build(raw: str, match: re.Match[str], month: int, offset: timedelta | None) -> Timestamp:
+    """The timestamp of the matched fields; a day name that contradicts the date keeps the
+    date (the numbers are what editors type with care) and says so in `warning`."""
+    stamp = _build_date(raw, match, month, offset)
+    weekday = match.groupdict().get("weekday")
+    if stamp.iso is None or not weekday:
+        return stamp
+    expected = _WEEKDAYS.get(re.sub(r"[’']", "", weekday.casefold()))
+    # The date as shown, before any change of zone: the day name is that date's.
+    year = int(match["year"]) + (2000 if len(match["year"]) == 2 else 0)
+    shown = date(year, month, int(match["day"]))
+    if expected is None or shown.weekday() == expected:
+        return stamp
+    day_name = calendar.day_name[shown.weekday()]
+    return Timestamp(
+        stamp.iso,
+        stamp.precision,
+        raw,
+        warning=f"the day name {weekday!r} does not match {shown.isoformat()} (a {day_name}):"
+        " the date is kept",
+    )
+
+
+def _build_date(raw: str, match: re.Match[str], month: int, offset: timedelta | None) -> Timestamp:
     """Check the matched fields and format the ISO string."""
     # The matched digits are reused as text: formatting numbers would cost more than the regex.
     year_text, day_text, hour_text, minute_text, second_text = match.group(
