@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 from humas_crawler import __version__
 
 # --- where the archive lives ------------------------------------------------------------------
 
 DEFAULT_DB = "data/humas.sqlite"
+# WARC files sit beside the database they belong to: <db dir>/warc (data/warc by default).
 DEFAULT_WARC_DIR = "data/warc"
 # A WARC file is closed and a new one started past this size.
 WARC_MAX_BYTES = 100 * 1024 * 1024
@@ -17,6 +19,12 @@ WARC_MAX_BYTES = 100 * 1024 * 1024
 def default_db_path() -> str:
     """The archive a command uses without --db: $HUMAS_DB, else data/humas.sqlite."""
     return os.environ.get("HUMAS_DB") or DEFAULT_DB
+
+
+def warc_dir_for(db: str | os.PathLike[str]) -> Path:
+    """The WARC directory of the archive `db` when none is given: `warc` beside the database
+    (one archive, one place: `--db elsewhere/x.sqlite` keeps its WARC files in `elsewhere/warc`)."""
+    return Path(db).parent / "warc"
 
 
 # --- how pages are fetched --------------------------------------------------------------------

@@ -225,3 +225,28 @@ def test_an_archive_that_cannot_be_opened_fails_the_crawl_with_exit_1(tmp_path) 
     last = result.stderr.strip().splitlines()[-1]
     assert last.startswith("Error: ") and "not a SQLite database" in last, last
     assert "Traceback" not in result.stderr
+
+
+def test_warc_files_sit_beside_the_database_by_default(tmp_path) -> None:
+    # `--db elsewhere/x.sqlite` keeps the whole archive in `elsewhere`, not in ./data/warc.
+    elsewhere = tmp_path / "elsewhere"
+    workdir = tmp_path / "cwd"
+    elsewhere.mkdir()
+    workdir.mkdir()
+    with ReplicaServer(ReplicaSite(articles=10, seed=3)) as server:
+
+        def crawl_from_workdir(*extra: str) -> subprocess.CompletedProcess[str]:
+            command = [sys.executable, "-m", "humas_crawler", "crawl", "--db"]
+            command += [str(elsewhere / "x.sqlite"), "--base-url", server.base_url]
+            command += ["--delay", "0", "--concurrency", "8", *extra]
+            return subprocess.run(command, cwd=workdir, capture_output=True, text=True, timeout=180)
+
+        first = crawl_from_workdir()
+        assert first.returncode == 0, first.stderr[-2000:]
+        assert list((elsewhere / "warc").glob("*.warc.gz"))
+        assert not (workdir / "data").exists()
+        # A later run given another WARC directory says where the archive's captures are not.
+        other = tmp_path / "other-warc"
+        second = crawl_from_workdir("--warc-dir", str(other))
+        assert second.returncode == 0, second.stderr[-2000:]
+        assert f"which is not in {other}" in second.stderr

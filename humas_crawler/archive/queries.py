@@ -268,6 +268,12 @@ class CaptureReads(Table):
         return (dict(zip(columns, row, strict=True)) for row in cursor.fetchall())
 
     @user_errors
+    def newest_warc_file(self) -> str | None:
+        """The WARC file (name, no directory) of the newest capture, or None."""
+        row = self.db.execute("select warc_file from captures order by id desc limit 1").fetchone()
+        return row[0] if row else None
+
+    @user_errors
     def redirects(self) -> list[tuple[str, str]]:
         """(first requested URL, final URL) of every archived 200 response reached by redirect."""
         rows = self.db.execute(

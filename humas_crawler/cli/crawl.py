@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 from humas_crawler.cli.options import LockedError, db_option, site_from
-from humas_crawler.defaults import DEFAULT_WARC_DIR, EXIT_LOCKED
+from humas_crawler.defaults import EXIT_LOCKED, warc_dir_for
 from humas_crawler.normalize import DEFAULT_BASE_URL
 
 if TYPE_CHECKING:
@@ -61,9 +61,7 @@ if TYPE_CHECKING:
 @click.option(
     "--warc-dir",
     type=click.Path(file_okay=False, path_type=Path),
-    default=Path(DEFAULT_WARC_DIR),
-    show_default=True,
-    help="Where WARC files go.",
+    help="Where WARC files go.  [default: a `warc` directory beside the database]",
 )
 @click.option(
     "--log-level",
@@ -119,7 +117,7 @@ def crawl(
             delay=delay,
             concurrency=concurrency,
             jobdir=jobdir,
-            warc_dir=warc_dir,
+            warc_dir=warc_dir or warc_dir_for(db),
             log_level=log_level,
             extra_settings=dict(overrides),
         )

@@ -22,10 +22,10 @@ from humas_crawler.crawl.reparse import (
     make_plan,
 )
 from humas_crawler.defaults import (
-    DEFAULT_WARC_DIR,
     EXIT_ERROR,
     EXIT_INTERRUPTED,
     reparse_workers,
+    warc_dir_for,
 )
 from humas_crawler.normalize import DEFAULT_BASE_URL, Site
 
@@ -35,9 +35,7 @@ from humas_crawler.normalize import DEFAULT_BASE_URL, Site
 @click.option(
     "--warc-dir",
     type=click.Path(file_okay=False, path_type=Path),
-    default=Path(DEFAULT_WARC_DIR),
-    show_default=True,
-    help="Where the crawls wrote their WARC files.",
+    help="Where the crawls wrote their WARC files.  [default: `warc` beside the database]",
 )
 @click.option(
     "--base-url",
@@ -50,7 +48,7 @@ from humas_crawler.normalize import DEFAULT_BASE_URL, Site
     show_default="one per core",
     help="Extraction processes (0: extract in this process).",
 )
-def reparse(db: Path, warc_dir: Path, base_url: str | None, workers: int) -> None:
+def reparse(db: Path, warc_dir: Path | None, base_url: str | None, workers: int) -> None:
     """Re-extract every archived article page from the WARC files, without the network.
 
     For each article URL the newest archived 200 response is read back and run through
@@ -73,6 +71,7 @@ def reparse(db: Path, warc_dir: Path, base_url: str | None, workers: int) -> Non
             Site.from_base_url(base_url)
         except ValueError as exc:
             raise click.BadParameter(str(exc), param_hint="--base-url") from exc
+    warc_dir = warc_dir or warc_dir_for(db)
     if not warc_dir.is_dir():
         raise click.ClickException(f"no WARC directory at {warc_dir} (see --warc-dir)")
     started = time.perf_counter()

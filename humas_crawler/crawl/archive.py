@@ -21,7 +21,7 @@ from humas_crawler.archive.schema import utc_timestamp
 from humas_crawler.archive.store import Store
 from humas_crawler.archive.warc import WarcWriter
 from humas_crawler.crawl.frontier import Memory
-from humas_crawler.defaults import DEFAULT_WARC_DIR, WARC_MAX_BYTES, default_db_path
+from humas_crawler.defaults import WARC_MAX_BYTES, default_db_path, warc_dir_for
 from humas_crawler.normalize import Site, Taxonomy
 
 if TYPE_CHECKING:
@@ -73,9 +73,10 @@ class CrawlArchive:
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> CrawlArchive:
         settings = crawler.settings
+        db_path = Path(settings.get("HUMAS_DB") or default_db_path())
         archive = cls(
-            db_path=Path(settings.get("HUMAS_DB") or default_db_path()),
-            warc_dir=Path(settings.get("HUMAS_WARC_DIR") or DEFAULT_WARC_DIR),
+            db_path=db_path,
+            warc_dir=Path(settings.get("HUMAS_WARC_DIR") or warc_dir_for(db_path)),
             warc_max_bytes=settings.getint("HUMAS_WARC_MAX_BYTES", WARC_MAX_BYTES),
             warc_fsync=settings.getbool("HUMAS_WARC_FSYNC", False),
         )
@@ -122,6 +123,14 @@ class CrawlArchive:
         """Open the store, note dead runs as interrupted, start this run, open the WARC writer."""
         self.site = Site.from_base_url(base_url)
         self.store = Store.open(self.db_path)
+        newest = self.store.captures.newest_warc_file()
+        if newest and not (self.warc_dir / newest).exists():
+            logger.warning(
+                "the archive's newest capture is in %s, which is not in %s: earlier runs wrote"
+                " their WARC files elsewhere (give that directory with --warc-dir)",
+                newest,
+                self.warc_dir,
+            )
         previous = self.store.runs.last(1)
         self.interrupted_runs = self.store.runs.mark_interrupted()
         if self.interrupted_runs:

@@ -15,7 +15,7 @@ from humas_crawler.archive.errors import StoreError
 from humas_crawler.archive.lock import LockError, LockHeld
 from humas_crawler.crawl.archive import LOCKED, CrawlArchive
 from humas_crawler.crawl.spider import KaltimprovSpider
-from humas_crawler.defaults import DEFAULT_WARC_DIR, EXIT_ERROR, RUN_EXIT_CODES
+from humas_crawler.defaults import EXIT_ERROR, RUN_EXIT_CODES, warc_dir_for
 
 logger = logging.getLogger(__name__)
 
@@ -30,7 +30,7 @@ class CrawlOptions:
     delay: float = 1.0
     concurrency: int = 2
     jobdir: Path | None = None
-    warc_dir: Path = Path(DEFAULT_WARC_DIR)
+    warc_dir: Path | None = None  # None: `warc` beside the database
     log_level: str = "INFO"
     extra_settings: dict[str, Any] = field(default_factory=dict)
 
@@ -49,7 +49,7 @@ def build_settings(options: CrawlOptions) -> Settings:
     settings.setmodule("humas_crawler.crawl.settings", priority="project")
     values: dict[str, Any] = {
         "HUMAS_DB": str(options.db),
-        "HUMAS_WARC_DIR": str(options.warc_dir),
+        "HUMAS_WARC_DIR": str(options.warc_dir or warc_dir_for(options.db)),
         "DOWNLOAD_DELAY": options.delay,
         "CONCURRENT_REQUESTS_PER_DOMAIN": options.concurrency,
         "CONCURRENT_REQUESTS": max(16, options.concurrency),

@@ -71,7 +71,8 @@ HUMAS_ERROR_DELAY_MAX = 10.0
 
 # The archive (see docs/operations.md, "Settings").
 HUMAS_DB = defaults.default_db_path()
-HUMAS_WARC_DIR = defaults.DEFAULT_WARC_DIR
+# None: `warc` beside HUMAS_DB (defaults.warc_dir_for).
+HUMAS_WARC_DIR = None
 HUMAS_WARC_MAX_BYTES = defaults.WARC_MAX_BYTES
 # fsync each WARC record: guards against power loss; a killed crawl loses nothing without it.
 HUMAS_WARC_FSYNC = False
