@@ -16,7 +16,13 @@ from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
 from humas_crawler.crawl.archive import ARCHIVE_ERROR, CrawlArchive
-from humas_crawler.crawl.monitor import DEFAULT_THRESHOLDS, MONITORED_FIELDS, Coverage, evaluate
+from humas_crawler.crawl.monitor import (
+    DEFAULT_THRESHOLDS,
+    MONITORED_FIELDS,
+    Coverage,
+    evaluate,
+    settle,
+)
 from humas_crawler.crawl.pipelines import CoveragePipeline
 
 logger = logging.getLogger(__name__)
@@ -54,8 +60,8 @@ class RunRecorder:
         errors = int(values.get("humas/fetch_error", 0)) + int(values.get("humas/listing_error", 0))
         verdict = evaluate(
             coverage,
-            article_pages=int(values.get("humas/article_requested", 0))
-            - int(values.get("humas/fetch_error", 0)),
+            # Article pages that answered, not those queued.
+            article_pages=int(values.get("humas/article_pages", 0)),
             requests=requests,
             errors=errors,
             thresholds={
@@ -76,15 +82,9 @@ class RunRecorder:
             problems.insert(
                 0, f"the archive could not be written: {values.get('humas/archive_error')}"
             )
-        elif reason != "finished":
-            status = "interrupted"
-            problems.insert(0, f"the crawl was stopped before it finished ({reason})")
-        elif responses == 0:
-            status = "failed"
-            where = archive.site.base_url if archive.site else "the site"
-            problems.insert(0, f"no response from {where}")
         else:
-            status = verdict.status
+            where = archive.site.base_url if archive.site else "the site"
+            status, problems = settle(reason, verdict, responses=responses, where=where)
         for name in MONITORED_FIELDS:
             stats.set_value(f"humas/coverage/{name}", round(coverage.ratio(name), 4))
         stats.set_value("humas/status", status)

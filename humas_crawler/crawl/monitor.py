@@ -85,3 +85,16 @@ def evaluate(
             f"{max_error_rate:.0%} error threshold"
         )
     return Verdict("degraded" if problems else "ok", tuple(problems))
+
+
+def settle(reason: str, verdict: Verdict, *, responses: int, where: str) -> tuple[str, list[str]]:
+    """A run's status and problems from the way it ended (`reason`, Scrapy's close reason).
+
+    An interrupted run is never judged on coverage: the pages it fetched before it was stopped
+    are no sample of the site's markup. A run that got no response at all failed.
+    """
+    if reason != "finished":
+        return "interrupted", [f"the crawl was stopped before it finished ({reason})"]
+    if responses == 0:
+        return "failed", [f"no response from {where}", *verdict.problems]
+    return verdict.status, list(verdict.problems)

@@ -204,6 +204,7 @@ class KaltimprovSpider(Spider):
             self.crawler.stats.inc_value("humas/listing_stopped_early")
 
     async def _article_output(self, response: Response) -> AsyncIterator[Any]:
+        self.crawler.stats.inc_value("humas/article_pages")  # fetched, whatever it holds
         capture = response.meta.get(CAPTURE)
         url = self.site.canonicalize(response.url) or response.url
         if not isinstance(response, TextResponse):
