@@ -636,3 +636,25 @@ def test_quarantine_once_records_a_capture_a_single_time(tmp_path) -> None:
         plain = store.quarantine.add("u", "empty-extraction", "d", None, capture)
         assert first and other and plain and again is None
         assert store.counts()["quarantine"] == 3
+
+
+def test_a_killed_run_gets_its_counts_from_what_it_stored(store: Store) -> None:
+    # A crawl killed with -9 never wrote its counts; the next run marks it and fills them in.
+    base = "https://www.kaltimprov.go.id/berita/"
+    store.articles.save(
+        article(base + "lama"), capture=capture(base + "lama"), run_id=None, fetched_at=T1
+    )
+    killed = store.runs.start("incremental", "https://www.kaltimprov.go.id")
+    for slug in ("satu", "dua", "tiga"):
+        store.articles.save(
+            article(base + slug), capture=capture(base + slug), run_id=killed, fetched_at=T2
+        )
+    edited = article(base + "lama", body_text="Isi yang diubah.")
+    store.articles.save(edited, capture=capture(base + "lama"), run_id=killed, fetched_at=T2)
+    store.captures.add(capture(base + "empat"), killed)  # fetched, then killed before its row
+    store.quarantine.add(base + "kosong", "empty-extraction", "no title", killed)
+    assert store.runs.mark_interrupted() == 1
+    row = store.db["crawl_runs"].get(killed)
+    assert row["status"] == "interrupted"
+    assert (row["requests"], row["articles_new"], row["articles_changed"]) == (5, 3, 1)
+    assert row["quarantined"] == 1

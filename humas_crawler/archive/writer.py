@@ -301,17 +301,44 @@ class Runs(RunReads):
 
     @user_errors
     def mark_interrupted(self, exclude_run_id: int | None = None) -> int:
-        """Mark every run still `running` (its process died) as `interrupted`; how many."""
+        """Mark every run still `running` (its process died) as `interrupted`; how many.
+
+        A killed run never wrote its counts: they are filled in from what it stored (its
+        captures as requests, the revisions of its captures as new and changed articles, its
+        quarantine rows), so `stats` does not show a run that archived pages as empty.
+        """
         message = (
             f"the crawl stopped without finishing (killed or crashed); noticed {utc_timestamp()}"
         )
         with self.store.transaction():
-            cursor = self.db.execute(
-                "update crawl_runs set status = 'interrupted', message = ?"
-                " where status = 'running' and id is not ?",
-                [message, exclude_run_id],
-            )
-            return cursor.rowcount
+            dead = [
+                run_id
+                for (run_id,) in self.db.execute(
+                    "select id from crawl_runs where status = 'running' and id is not ?",
+                    [exclude_run_id],
+                )
+            ]
+            for run_id in dead:
+                self.db.execute(_FILL_COUNTS, {"run": run_id, "message": message})
+            return len(dead)
+
+
+# What a killed run stored, counted by its run id (the run itself never got to write it).
+_FILL_COUNTS = """
+update crawl_runs set
+  status = 'interrupted',
+  message = :message,
+  requests = max(coalesce(requests, 0), (select count(*) from captures where run_id = :run)),
+  articles_new = max(coalesce(articles_new, 0), (
+    select count(*) from article_revisions r join captures c on c.id = r.capture_id
+    where c.run_id = :run and r.revision = 1)),
+  articles_changed = max(coalesce(articles_changed, 0), (
+    select count(*) from article_revisions r join captures c on c.id = r.capture_id
+    where c.run_id = :run and r.revision > 1)),
+  quarantined = max(coalesce(quarantined, 0), (
+    select count(*) from quarantine where run_id = :run))
+where id = :run
+"""
 
 
 class Quarantine(QuarantineReads):
