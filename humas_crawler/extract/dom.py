@@ -313,11 +313,6 @@ def select(root: HtmlElement, css: str, classes: frozenset[str] | None = None) -
 _CLASS_VALUES = etree.XPath("//@class", smart_strings=False)
 
 
-def document_order(root: HtmlElement) -> dict[HtmlElement, int]:
-    """Position of every element in document order (for "before/after/nearest" questions)."""
-    return {el: i for i, el in enumerate(root.iter()) if isinstance(el.tag, str)}
-
-
 @functools.lru_cache(maxsize=64)
 def _compiled(path: str) -> etree.XPath:
     return etree.XPath(path, smart_strings=False)
