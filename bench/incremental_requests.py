@@ -1,6 +1,7 @@
 """Requests of an incremental run after 10 new articles, against a deltafetch-style baseline.
 
     python bench/incremental_requests.py [--articles 1000] [--new 10] [--seed 1] [--max-ratio 1.0]
+        [--link-forms stable|shifting]
 
 A replica of --articles articles (fixed seed) is crawled in full (`--mode full`, subprocess);
 then --new articles are added to the site, the server's request log is cleared and the default
@@ -33,6 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _replica import crawl_cmd, run_measured
 
+from humas_crawler.defaults import REPLICA_LINK_FORMS
 from humas_crawler.replica.model import WITA, ReplicaSite
 from humas_crawler.replica.server import ReplicaServer, RequestLog
 
@@ -91,10 +93,17 @@ def main() -> int:
         default=1.0,
         help="fail when the incremental run needs more than this times the baseline's requests",
     )
+    parser.add_argument(
+        "--link-forms",
+        choices=REPLICA_LINK_FORMS,
+        default="stable",
+        help="shifting: listings link some current articles in the old, redirecting form,"
+        " changing as new articles push them down",
+    )
     parser.add_argument("--verbose", action="store_true", help="list every request of the run")
     args = parser.parse_args()
 
-    site = ReplicaSite(articles=args.articles, seed=args.seed)
+    site = ReplicaSite(articles=args.articles, seed=args.seed, link_forms=args.link_forms)
     with ReplicaServer(site) as server, tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp)
         full = run_measured(crawl_cmd(server.base_url, work, "--mode", "full"))

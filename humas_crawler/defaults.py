@@ -34,6 +34,18 @@ USER_AGENT = f"humas-crawler/{__version__} (+https://github.com/humas-crawler/hu
 MAX_BYTES = 20 * 1024 * 1024
 
 
+# --- what a crawl reads when -------------------------------------------------------------------
+
+# Incremental runs read category listings when the last sweep of them is this old (--mode full
+# reads them every time); between sweeps, the main listing and the article pages are the routes.
+CATEGORY_SWEEP_DAYS = 7
+
+# --- the offline replica ----------------------------------------------------------------------
+
+# How the replica's pages link current-site articles: always `/detailberita/<slug>`, or some as
+# the old `/berita/<slug>` (which redirects), changing as items move down lists.
+REPLICA_LINK_FORMS = ("stable", "shifting")
+
 # --- extraction processes ---------------------------------------------------------------------
 
 

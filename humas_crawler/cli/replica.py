@@ -9,6 +9,8 @@ from typing import Any, TypeVar
 
 import click
 
+from humas_crawler.defaults import REPLICA_LINK_FORMS
+
 F = TypeVar("F", bound=Callable[..., Any])
 
 
@@ -32,6 +34,20 @@ def _fault_pages(flag: str, what: str) -> Callable[[F], F]:
 @click.option("--seed", type=int, default=0, show_default=True, help="Seed of the generated site.")
 @click.option(
     "--sitemap/--no-sitemap", default=False, show_default=True, help="Offer /sitemap.xml."
+)
+@click.option(
+    "--link-forms",
+    type=click.Choice(REPLICA_LINK_FORMS),
+    default="stable",
+    show_default=True,
+    help="shifting: listings link some current articles in the old /berita/ form (which"
+    " redirects), changing as newer articles push them down.",
+)
+@click.option(
+    "--disallow",
+    multiple=True,
+    metavar="PATH",
+    help="Also disallow PATH in robots.txt (e.g. /kategori/ekonomi). Repeatable.",
 )
 @_fault_rate("500", "HTTP 500")
 @_fault_rate("503", "HTTP 503 with Retry-After")
@@ -97,7 +113,14 @@ def _fault_pages(flag: str, what: str) -> Callable[[F], F]:
     help="Write every injected fault here as a JSON line (kind, path, attempt, detail).",
 )
 def replica(
-    port: int, articles: int, seed: int, sitemap: bool, fault_log: Path | None, **faults: Any
+    port: int,
+    articles: int,
+    seed: int,
+    sitemap: bool,
+    link_forms: str,
+    disallow: tuple[str, ...],
+    fault_log: Path | None,
+    **faults: Any,
 ) -> None:
     """Serve a generated offline replica of the site on 127.0.0.1 (for demos, tests, benchmarks).
 
@@ -128,6 +151,8 @@ def replica(
             articles,
             seed=seed,
             sitemap=sitemap,
+            link_forms=link_forms,
+            disallow=disallow,
             faults=plan if plan.active else None,
             fault_log=fault_log,
         )

@@ -12,9 +12,12 @@ from datetime import datetime, timedelta
 from typing import NamedTuple
 from zoneinfo import ZoneInfo
 
+from humas_crawler.defaults import REPLICA_LINK_FORMS
+
 WITA = ZoneInfo("Asia/Makassar")
 # The current site (`/detailberita/<slug>`) carries everything published from 2025 on.
 NEW_FORM_FROM = datetime(2025, 1, 1, tzinfo=WITA)
+LINK_FORMS = REPLICA_LINK_FORMS
 # Before 2017 the site shows every time as `Jam 00:00:00`: only the day is known.
 TIME_KNOWN_FROM = datetime(2017, 1, 1, tzinfo=WITA)
 # The oldest article of a generated site, whatever its size.
@@ -959,9 +962,13 @@ class ReplicaSite:
         pinned: int = 3,
         now: datetime | None = None,
         sitemap: bool = False,
+        link_forms: str = "stable",
+        disallow: Sequence[str] = (),
     ) -> None:
         if articles < 0 or per_page < 1 or pinned < 0:
             raise ValueError("articles and pinned must be >= 0, per_page >= 1")
+        if link_forms not in LINK_FORMS:
+            raise ValueError(f"link_forms must be one of {', '.join(LINK_FORMS)}")
         now = now or datetime.now(WITA)
         if now.tzinfo is None:
             now = now.replace(tzinfo=WITA)
@@ -969,6 +976,8 @@ class ReplicaSite:
         self.seed = seed
         self.per_page = per_page
         self.sitemap = sitemap
+        self.link_forms = link_forms  # see replica.render.Chrome
+        self.disallow = tuple(disallow)  # paths robots.txt disallows, besides /admin and /cari
         self.revision = 0  # bumped by every mutation: caches of rendered pages key on it
         self._lock = threading.RLock()
         self._rng = random.Random(seed)
@@ -1145,6 +1154,20 @@ class ReplicaSite:
             self._articles[at] = new
             self.revision += 1
             return new
+
+    def set_link_forms(self, link_forms: str) -> None:
+        """Change how pages link current-site articles (LINK_FORMS)."""
+        if link_forms not in LINK_FORMS:
+            raise ValueError(f"link_forms must be one of {', '.join(LINK_FORMS)}")
+        with self._lock:
+            self.link_forms = link_forms
+            self.revision += 1
+
+    def set_disallow(self, paths: Sequence[str]) -> None:
+        """Change what robots.txt disallows (besides /admin and /cari)."""
+        with self._lock:
+            self.disallow = tuple(paths)
+            self.revision += 1
 
     def remove_article(self, slug: str) -> ReplicaArticle:
         """Take an article off the site: its pages answer 404 afterwards."""

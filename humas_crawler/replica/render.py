@@ -27,6 +27,10 @@ class Chrome:
     base_url: str  # "http://127.0.0.1:8765"
     categories: Mapping[str, str]  # label -> slug, menu order
     now: datetime  # the site's "server time" shown in the top bar
+    # "stable": a current-site article is linked as /detailberita/<slug> (sidebars of old pages
+    # aside); "shifting": listings and "latest" lists link some as /berita/<slug>, by position,
+    # so an article switches form as newer items push it down.
+    link_forms: str = "stable"
 
 
 # ----- small parts -----------------------------------------------------------------------------
@@ -47,14 +51,26 @@ def _day_line(when: datetime) -> str:
     return f"{DAYS[when.weekday()]}, {when.day:02d} {MONTHS[when.month - 1]} {when.year}"
 
 
-def href(article: ReplicaArticle, chrome: Chrome, slot: int, *, old_site: bool = False) -> str:
+def href(
+    article: ReplicaArticle,
+    chrome: Chrome,
+    slot: int,
+    *,
+    old_site: bool = False,
+    position: int | None = None,
+) -> str:
     """A link to `article`, escaped for an attribute, in one of several equivalent forms.
 
     Mostly root-relative; some absolute, with tracking parameters, a fragment or a trailing slash,
     so the crawler's canonicalization is exercised. `old_site`: the old template links every
     article as `/berita/<slug>`, current-site ones included (the server redirects those).
+    `position`: the item's place in a list that shifts as articles are added; with shifting
+    link forms, it picks the form of a current-site article.
     """
-    path = f"/berita/{article.slug}" if old_site else article.path
+    old_form = old_site or (
+        chrome.link_forms == "shifting" and position is not None and _old_at(article, position)
+    )
+    path = f"/berita/{article.slug}" if old_form else article.path
     variant = (article.id * 7 + slot * 3) % 16
     if variant == 0:
         path = chrome.base_url + path
@@ -65,6 +81,12 @@ def href(article: ReplicaArticle, chrome: Chrome, slot: int, *, old_site: bool =
     elif variant == 3:
         path += "/"
     return escape(path)
+
+
+def _old_at(article: ReplicaArticle, position: int) -> bool:
+    """Whether a list links `article` at `position` in the old form: about half the positions,
+    scattered, so that any shift of the list changes the form of about half its items."""
+    return ((article.id * 2654435761 + position * 40503) >> 7) & 1 == 1
 
 
 def _category_href(chrome: Chrome, label: str) -> str:
@@ -321,8 +343,10 @@ def _featured(pinned: Sequence[ReplicaArticle], chrome: Chrome) -> str:
 """  # noqa: E501
 
 
-def _listing_item(article: ReplicaArticle, chrome: Chrome, slot: int) -> str:
-    link = href(article, chrome, slot)
+def _listing_item(
+    article: ReplicaArticle, chrome: Chrome, slot: int, position: int | None = None
+) -> str:
+    link = href(article, chrome, slot, position=position)
     return f"""      <div class="media">
         <div class="media-left"><a href="{link}"><img class="media-object" src="{_image(article, "thumbs")}" width="120" alt=""></a></div>
         <div class="media-body">
@@ -391,7 +415,7 @@ def listing_page(
 ) -> str:
     """`/berita?page=N` or `/kategori/<slug>?page=N` (fixture listing/page-query-pinned)."""
     title = heading if page == 1 else f"{heading} - Halaman {page}"
-    main = "".join(_listing_item(a, chrome, 30 + i) for i, a in enumerate(items))
+    main = "".join(_listing_item(a, chrome, 30 + i, page * 1000 + i) for i, a in enumerate(items))
     popular_html = "\n".join(
         _media_item(a, chrome, 40 + i, old_site=True) for i, a in enumerate(popular)
     )
@@ -424,7 +448,7 @@ def listing_page(
 
 def home_page(chrome: Chrome, latest: Sequence[ReplicaArticle]) -> str:
     """The front page: the menu and the latest articles."""
-    items = "".join(_listing_item(a, chrome, 50 + i) for i, a in enumerate(latest))
+    items = "".join(_listing_item(a, chrome, 50 + i, i) for i, a in enumerate(latest))
     return (
         _bootstrap_head("Beranda", chrome)
         + f"""
@@ -444,8 +468,10 @@ def home_page(chrome: Chrome, latest: Sequence[ReplicaArticle]) -> str:
 # ----- the current site (portal-2025) ----------------------------------------------------------
 
 
-def _portal_widget_item(article: ReplicaArticle, chrome: Chrome, slot: int) -> str:
-    link = href(article, chrome, slot)
+def _portal_widget_item(
+    article: ReplicaArticle, chrome: Chrome, slot: int, position: int | None = None
+) -> str:
+    link = href(article, chrome, slot, position=position)
     return f"""          <li>
             <a href="{link}">{escape(article.title)}</a>
             <time datetime="{article.published.isoformat()}">{portal_time(article.published)}</time>
@@ -572,7 +598,9 @@ def new_article_page(
   </div>
 """
     latest_html = "\n".join(
-        _portal_widget_item(a, chrome, 61 + i) for i, a in enumerate(latest) if a.id != article.id
+        _portal_widget_item(a, chrome, 61 + i, i)
+        for i, a in enumerate(latest)
+        if a.id != article.id
     )
     popular_html = "\n".join(_portal_widget_item(a, chrome, 70 + i) for i, a in enumerate(popular))
     footer = "".join(f'<li><a href="{escape(u)}">{t}</a></li>' for u, t in FOOTER_LINKS)
@@ -706,8 +734,9 @@ def moved_page(location: str) -> str:
 """
 
 
-def robots_txt(base_url: str, *, sitemap: bool) -> str:
+def robots_txt(base_url: str, *, sitemap: bool, disallow: Sequence[str] = ()) -> str:
     text = "User-agent: *\nDisallow: /admin\nDisallow: /cari\n"
+    text += "".join(f"Disallow: {path}\n" for path in disallow)
     if sitemap:
         text += f"Sitemap: {base_url}/sitemap.xml\n"
     return text

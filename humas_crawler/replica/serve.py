@@ -17,6 +17,8 @@ def serve_forever(
     *,
     seed: int = 0,
     sitemap: bool = False,
+    link_forms: str = "stable",
+    disallow: tuple[str, ...] = (),
     host: str = "127.0.0.1",
     faults: FaultPlan | None = None,
     fault_log: Path | None = None,
@@ -32,7 +34,9 @@ def serve_forever(
     # whoever reads it may signal at once.
     for signum in (signal.SIGINT, signal.SIGTERM):
         signal.signal(signum, lambda *_: stop.set())
-    site = ReplicaSite(articles, seed=seed, sitemap=sitemap)
+    site = ReplicaSite(
+        articles, seed=seed, sitemap=sitemap, link_forms=link_forms, disallow=disallow
+    )
     injector = None
     if (faults is not None and faults.active) or fault_log is not None:
         injector = FaultInjector(faults or FaultPlan(), site, log=fault_log)

@@ -247,10 +247,12 @@ class ReplicaServer:
     # -- pages
 
     def _chrome(self) -> render.Chrome:
-        return render.Chrome(self.base_url, self.site.categories(), self.site.now)
+        site = self.site
+        return render.Chrome(self.base_url, site.categories(), site.now, site.link_forms)
 
     def _robots(self) -> Response:
-        text = render.robots_txt(self.base_url, sitemap=self.site.sitemap)
+        site = self.site
+        text = render.robots_txt(self.base_url, sitemap=site.sitemap, disallow=site.disallow)
         return Response(200, text.encode("utf-8"), "text/plain; charset=utf-8")
 
     def _sitemap(self) -> Response:
