@@ -90,3 +90,63 @@ def test_bad_arguments() -> None:
         frontier(mode="fast")
     with pytest.raises(ValueError, match="revisit_days"):
         frontier(revisit_days=-1)
+
+
+def test_an_article_archived_in_one_form_is_known_in_the_other() -> None:
+    f = Frontier(
+        mode="incremental",
+        known={f"{B}/detailberita/baru": "2020-01-01", f"{B}/berita/lama": "2020-01-01"},
+        today=TODAY,
+    )
+    assert f.article_decision(f"{B}/berita/baru") == "skip-known"
+    assert f.article_decision(f"{B}/detailberita/lama") == "skip-known"
+    assert f.article_decision(f"{B}/berita/lain") == "new"
+
+
+def test_one_article_is_scheduled_once_whatever_form_links_it() -> None:
+    f = frontier()
+    assert f.take_article(f"{B}/berita/x")
+    assert not f.take_article(f"{B}/detailberita/x")
+    assert not f.take_article(f"{B}/berita/x")
+    assert f.decisions == {"new": 1, "skip-scheduled": 2}
+
+
+def test_a_failure_in_one_form_is_retried_when_linked_in_the_other() -> None:
+    f = frontier(failed={f"{B}/berita/broken"})
+    assert f.article_decision(f"{B}/detailberita/broken") == "retry"
+
+
+def test_a_redirect_seen_in_the_run_joins_two_slugs() -> None:
+    f = frontier()
+    assert f.take_article(f"{B}/berita/judul-lama")
+    f.learn_alias(f"{B}/berita/judul-lama", f"{B}/detailberita/judul-baru")
+    assert not f.take_article(f"{B}/detailberita/judul-baru")
+
+
+def test_pagination_is_not_prolonged_by_a_known_article_in_its_other_form() -> None:
+    f = Frontier(mode="incremental", known={f"{B}/detailberita/old": "2020-01-01"}, today=TODAY)
+    earlier: set[str] = set()
+    assert not f.follow_next_page([entry("old")], earlier)  # linked as /berita/old
+    new_form = ListingEntry(f"{B}/detailberita/old", "old", None, None, False, "main")
+    assert not f.follow_next_page([new_form], set())
+
+
+def test_category_sweeps_follow_their_schedule() -> None:
+    from datetime import UTC, datetime
+
+    from humas_crawler.crawl.frontier import Memory, sweep_due
+    from humas_crawler.normalize import Site
+
+    now = datetime(2026, 12, 3, 6, 0, tzinfo=UTC)
+    assert sweep_due(None, 7, now)
+    assert not sweep_due("2026-11-27T06:00:01Z", 7, now)
+    assert sweep_due("2026-11-26T06:00:00Z", 7, now)
+    assert sweep_due("2026-12-03T05:00:00Z", 0, now)
+    assert sweep_due("not a time", 7, now)
+    last = "2026-12-02T06:00:00Z"
+    memory = Memory(known={}, failed=set(), redirects=[], last_category_sweep=last)
+    site = Site.from_base_url()
+    assert not Frontier.for_run(memory, site, mode="incremental", now=now).category_sweep
+    assert Frontier.for_run(memory, site, mode="full", now=now).category_sweep
+    sweep_daily = Frontier.for_run(memory, site, mode="incremental", category_sweep_days=1, now=now)
+    assert sweep_daily.category_sweep

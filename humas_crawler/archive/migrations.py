@@ -75,14 +75,17 @@ def _fts_with_separators(db: Database) -> None:
 
 # v2: index on articles.duplicate_of (finding an article's duplicates scanned the table).
 # v3: the search index separates words at bidi isolates and the Arabic letter mark.
+# v4: crawl_runs.robots_refused and crawl_runs.category_sweep.
 MIGRATIONS: tuple[Callable[[Database], None], ...] = (
     _create_or_complete_tables,
     _create_or_complete_tables,
     _fts_with_separators,
+    _create_or_complete_tables,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 # The oldest schema version that read-only commands (export, search, stats) can read as it is
-# (v2 added an index, v3 changed how the search index splits words: both read as before).
+# (v2 added an index, v3 changed how the search index splits words, v4 added two columns to
+# crawl_runs: all read as before).
 READABLE_SINCE = 1
 
 

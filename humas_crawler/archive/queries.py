@@ -291,6 +291,17 @@ class RunReads(Table):
         """The `n` latest runs, newest first."""
         return list(self.db.table("crawl_runs").rows_where(order_by="id desc", limit=n))
 
+    @user_errors
+    def last_category_sweep(self, base_url: str) -> str | None:
+        """When the newest run of `base_url` that read its category listings to the end started
+        (a run that finished, `ok` or `degraded`); None if none did."""
+        row = self.db.execute(
+            "select max(started_at) from crawl_runs where category_sweep = 1"
+            " and status in ('ok', 'degraded') and base_url = ?",
+            [base_url],
+        ).fetchone()
+        return row[0] if row else None
+
 
 class FailureReads(Table):
     """Reads of `fetch_failures`."""

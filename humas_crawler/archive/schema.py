@@ -22,6 +22,7 @@ RUN_COUNTS = (
     "articles_unchanged",
     "errors",
     "quarantined",
+    "robots_refused",
 )
 
 
@@ -53,6 +54,7 @@ TABLES: dict[str, TableSpec] = {
             "stats_json": str,
             "pid": int,
             "message": str,
+            "category_sweep": int,
         },
         not_null=("started_at", "status"),
         defaults=dict.fromkeys(RUN_COUNTS, 0),

@@ -280,8 +280,10 @@ class Runs(RunReads):
         counts: dict[str, int],
         stats: dict[str, Any],
         message: str | None = None,
+        category_sweep: bool = False,
     ) -> None:
-        """End a run with its status (RUN_STATUSES), counts (RUN_COUNTS) and every statistic."""
+        """End a run with its status (RUN_STATUSES), counts (RUN_COUNTS) and every statistic;
+        `category_sweep`: it read the category listings (the next sweep is due from then)."""
         if status not in RUN_STATUSES or status == "running":
             raise ValueError(
                 f"a finished run's status is one of {RUN_STATUSES[1:]}, not {status!r}"
@@ -295,6 +297,7 @@ class Runs(RunReads):
             "status": status,
             "stats_json": json.dumps(stats, default=str, sort_keys=True),
             "message": message,
+            "category_sweep": int(category_sweep),
         }
         with self.store.transaction():
             self.db.table("crawl_runs").update(run_id, changes)

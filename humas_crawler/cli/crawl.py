@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING
 import click
 
 from humas_crawler.cli.options import LockedError, db_option, site_from
-from humas_crawler.defaults import EXIT_LOCKED, warc_dir_for
+from humas_crawler.defaults import CATEGORY_SWEEP_DAYS, EXIT_LOCKED, warc_dir_for
 from humas_crawler.normalize import DEFAULT_BASE_URL
 
 if TYPE_CHECKING:
@@ -35,6 +35,14 @@ if TYPE_CHECKING:
     default=7,
     show_default=True,
     help="In incremental mode, refetch archived articles published this many days back.",
+)
+@click.option(
+    "--category-sweep-days",
+    type=click.IntRange(min=0),
+    default=CATEGORY_SWEEP_DAYS,
+    show_default=True,
+    help="In incremental mode, read the category listings when their last sweep is this many"
+    " days old (0: every run); between sweeps the main listing finds new articles.",
 )
 @click.option(
     "--max-articles", type=click.IntRange(min=1), help="Fetch at most this many articles."
@@ -84,6 +92,7 @@ def crawl(
     base_url: str,
     mode: str,
     revisit_days: int,
+    category_sweep_days: int,
     max_articles: int | None,
     delay: float,
     concurrency: int,
@@ -113,6 +122,7 @@ def crawl(
             base_url=base_url,
             mode=mode,
             revisit_days=revisit_days,
+            category_sweep_days=category_sweep_days,
             max_articles=max_articles,
             delay=delay,
             concurrency=concurrency,
@@ -158,6 +168,7 @@ def _summary(outcome: CrawlOutcome) -> str:
             f"{run['articles_new']} new, "
             f"{run['articles_changed']} changed, {run['articles_unchanged']} unchanged, "
             f"{run['errors']} errors, {run['quarantined']} quarantined"
+            + (f", {run['robots_refused']} refused by robots.txt" if run["robots_refused"] else "")
         )
         coverage = {
             k.split("/")[-1]: v for k, v in outcome.stats.items() if k.startswith("humas/coverage/")

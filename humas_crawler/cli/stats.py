@@ -221,6 +221,7 @@ def render(summary: dict[str, Any]) -> str:
             f" {r['articles_changed'] or 0} changed, {r['articles_unchanged'] or 0} unchanged,"
             f" {r['errors'] or 0} errors,"
             f" {r['quarantined'] or 0} quarantined"
+            + (f", {r['robots_refused']} refused by robots.txt" if r["robots_refused"] else "")
         )
         if r["message"] and r["status"] != "ok":
             lines.append(f"         {printable(r['message'])}")

@@ -149,6 +149,7 @@ class CrawlArchive:
             failed=set(self.store.failures.urls()),
             redirects=self.store.captures.redirects(),
             resume=last_status in ("interrupted", "failed"),
+            last_category_sweep=self.store.runs.last_category_sweep(self.site.base_url),
         )
         self.run_id = self.store.runs.start(mode, self.site.base_url)
         self.lock.update(run_id=self.run_id)
@@ -161,13 +162,24 @@ class CrawlArchive:
         )
 
     def finish_run(
-        self, *, status: str, counts: dict[str, int], stats: dict[str, Any], message: str | None
+        self,
+        *,
+        status: str,
+        counts: dict[str, int],
+        stats: dict[str, Any],
+        message: str | None,
+        category_sweep: bool = False,
     ) -> None:
         """Record how the run ended (its row keeps `running` if the process dies first)."""
         if self.store is None or self.run_id is None:
             return
         self.store.runs.finish(
-            self.run_id, status=status, counts=counts, stats=stats, message=message
+            self.run_id,
+            status=status,
+            counts=counts,
+            stats=stats,
+            message=message,
+            category_sweep=category_sweep,
         )
         # Under the lock no other run can start: the last run is this one.
         last = self.store.runs.last(1)

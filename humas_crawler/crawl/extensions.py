@@ -16,6 +16,7 @@ from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
 from humas_crawler.crawl.archive import ARCHIVE_ERROR, CrawlArchive
+from humas_crawler.crawl.frontier import CATEGORY_SWEEP_STAT
 from humas_crawler.crawl.monitor import (
     DEFAULT_THRESHOLDS,
     MONITORED_FIELDS,
@@ -24,6 +25,7 @@ from humas_crawler.crawl.monitor import (
     settle,
 )
 from humas_crawler.crawl.pipelines import CoveragePipeline
+from humas_crawler.crawl.robots import REFUSED_STAT as ROBOTS_REFUSED
 
 logger = logging.getLogger(__name__)
 
@@ -96,12 +98,14 @@ class RunRecorder:
             "articles_unchanged": int(values.get("humas/article_unchanged", 0)),
             "errors": errors,
             "quarantined": int(values.get("humas/quarantined", 0)),
+            "robots_refused": int(values.get(ROBOTS_REFUSED, 0)),
         }
         archive.finish_run(
             status=status,
             counts=counts,
             stats=stats.get_stats(),
             message="; ".join(problems) or None,
+            category_sweep=bool(values.get(CATEGORY_SWEEP_STAT)),
         )
         for problem in problems:
             logger.error("run %s %s: %s", archive.run_id, status, problem)

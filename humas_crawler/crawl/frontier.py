@@ -5,12 +5,15 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from datetime import date, timedelta
+from datetime import UTC, date, datetime, timedelta
 
+from humas_crawler.defaults import CATEGORY_SWEEP_DAYS
 from humas_crawler.extract.listing import ListingEntry
 from humas_crawler.normalize import Site
 
 MODES = ("incremental", "full")
+# Set to 1 in a run's stats when it reads the category listings (crawl_runs.category_sweep).
+CATEGORY_SWEEP_STAT = "humas/category_sweep"
 
 
 @dataclass(frozen=True)
@@ -21,11 +24,31 @@ class Memory:
     failed: set[str]  # URLs whose fetch failed last time: asked for again first
     redirects: list[tuple[str, str]]  # (first URL asked for, final URL) of archived redirects
     resume: bool = False  # the last run was interrupted or failed: paginate listings to the end
+    last_category_sweep: str | None = None  # UTC start of the last finished run that read them
+
+
+def sweep_due(last: str | None, days: int, now: datetime | None = None) -> bool:
+    """Whether category listings are to be read: never read yet, or last read `days` ago or
+    more (`last`: a UTC timestamp, `2026-12-01T06:00:00Z`). 0 days: every run."""
+    if last is None or days <= 0:
+        return True
+    try:
+        when = datetime.fromisoformat(last.replace("Z", "+00:00"))
+    except ValueError:
+        return True
+    if when.tzinfo is None:
+        when = when.replace(tzinfo=UTC)
+    return (now or datetime.now(UTC)) - when >= timedelta(days=days)
 
 
 @dataclass
 class Frontier:
     """Article and listing decisions for one run.
+
+    An article is known by its slug, whatever form a link gives it: `/berita/<slug>` (the old
+    site's form, which redirects) and `/detailberita/<slug>` name one article, and so do the URLs
+    an archived (or this run's) redirect joins. Every decision below (known, scheduled, failed,
+    pagination) compares these keys, so a link that switches forms never looks new.
 
     - `full` mode fetches every article it finds and every listing page.
     - `incremental` mode fetches articles the archive does not have, articles that failed last
@@ -34,6 +57,9 @@ class Frontier:
       items already seen on an earlier page of the same listing count neither way.
     - `deep_listings` (after an interrupted run) paginates listings to the end while still
       skipping archived articles, so the holes an interrupted run left are found again.
+    - `category_sweep`: whether the run reads the category listings. Every run reads the main
+      listing; an incremental run reads the categories only when the last sweep of them is
+      `category_sweep_days` old (`sweep_due`), so its cost follows what changed.
     """
 
     mode: str
@@ -44,7 +70,9 @@ class Frontier:
     today: date | None = None
     max_articles: int | None = None
     deep_listings: bool = False
-    scheduled: set[str] = field(default_factory=set)
+    category_sweep: bool = True
+    site: Site = field(default_factory=Site.from_base_url)
+    scheduled: set[str] = field(default_factory=set)  # article keys
     decisions: Counter[str] = field(default_factory=Counter)
 
     @classmethod
@@ -57,6 +85,8 @@ class Frontier:
         revisit_days: int = 7,
         today: date | None = None,
         max_articles: int | None = None,
+        category_sweep_days: int = CATEGORY_SWEEP_DAYS,
+        now: datetime | None = None,
     ) -> Frontier:
         """The frontier of a run over the archive `memory` describes."""
         aliases = {}
@@ -73,6 +103,9 @@ class Frontier:
             today=today,
             max_articles=max_articles,
             deep_listings=memory.resume,
+            category_sweep=mode == "full"
+            or sweep_due(memory.last_category_sweep, category_sweep_days, now),
+            site=site,
         )
 
     def __post_init__(self) -> None:
@@ -82,40 +115,64 @@ class Frontier:
             raise ValueError(f"revisit_days must be 0 or more, not {self.revisit_days}")
         today = self.today or date.today()
         self._revisit_from = (today - timedelta(days=self.revisit_days)).isoformat()
+        self._known: dict[str, str | None] = {}
+        for url, published in self.known.items():
+            key = self.key(url)
+            # Two archived URLs of one article (both forms, from before keys): the newest date.
+            if key not in self._known or (published or "") > (self._known[key] or ""):
+                self._known[key] = published
+        self._failed = {self.key(url) for url in self.failed}
 
     def resolve(self, url: str) -> str:
-        """The URL an archived redirect says this one ends up at."""
+        """The URL a redirect (archived, or seen in this run) says this one ends up at."""
         return self.aliases.get(url, url)
 
+    def key(self, url: str) -> str:
+        """What names the article at `url`: its slug (either form), else its URL."""
+        final = self.resolve(url)
+        return self.site.article_slug(final) or final
+
+    def learn_alias(self, first: str, final: str) -> None:
+        """A redirect seen in this run: `first` names the article at `final` from now on (and
+        the article at `final`, being fetched, is scheduled under its own key too)."""
+        if first == final:
+            return
+        scheduled = self.key(first) in self.scheduled
+        self.aliases[first] = final
+        if scheduled:
+            self.scheduled.add(self.key(final))
+
     def is_known(self, url: str) -> bool:
-        return self.resolve(url) in self.known
+        return self.key(url) in self._known
 
     def article_decision(self, url: str) -> str:
         """Why `url` is fetched (`new`, `retry`, `revisit`, `full`) or not (`skip-*`)."""
-        final = self.resolve(url)
-        if url in self.scheduled or final in self.scheduled:
+        return self._decision(self.key(url))
+
+    def _decision(self, key: str) -> str:
+        if key in self.scheduled:
             return "skip-scheduled"
         if self.max_articles is not None and self.article_requests >= self.max_articles:
             return "skip-max-articles"
-        if final in self.failed or url in self.failed:
+        if key in self._failed:
             return "retry"
-        if final not in self.known:
+        if key not in self._known:
             return "new"
         if self.mode == "full":
             return "full"
-        published = self.known[final]
+        published = self._known[key]
         if published is not None and published >= self._revisit_from:
             return "revisit"
         return "skip-known"
 
     def take_article(self, url: str) -> bool:
         """Decide on `url`; when it is to be fetched, remember it as scheduled."""
-        decision = self.article_decision(url)
+        key = self.key(url)
+        decision = self._decision(key)
         self.decisions[decision] += 1
         if decision.startswith("skip"):
             return False
-        self.scheduled.add(url)
-        self.scheduled.add(self.resolve(url))
+        self.scheduled.add(key)
         return True
 
     @property
@@ -125,7 +182,7 @@ class Frontier:
     def follow_next_page(self, entries: Iterable[ListingEntry], earlier: set[str]) -> bool:
         """Whether to fetch the next page of a listing after a page with these entries.
 
-        `earlier` holds the URLs seen on earlier pages of the same listing in this run; the
+        `earlier` holds the article keys seen on earlier pages of the same listing in this run; the
         page's main entries are added to it.
         """
         if self.mode == "full" or self.deep_listings:
@@ -135,9 +192,10 @@ class Frontier:
         counted = {"main"} if any(e.region == "main" for e in entries) else {"main", "sidebar"}
         fresh = False
         for entry in entries:
-            if entry.pinned or entry.region not in counted or entry.url in earlier:
+            key = self.key(entry.url)
+            if entry.pinned or entry.region not in counted or key in earlier:
                 continue
-            earlier.add(entry.url)
-            if not self.is_known(entry.url):
+            earlier.add(key)
+            if key not in self._known:
                 fresh = True
         return fresh

@@ -42,3 +42,11 @@ class FetchRecoveredItem:
     """A listing URL that failed in an earlier run and was fetched now."""
 
     url: str
+
+
+@dataclass
+class RobotsRefusedItem:
+    """A URL robots.txt disallows: never fetched, never retried; a failure kept for it from an
+    earlier run is dropped."""
+
+    url: str

@@ -16,6 +16,7 @@ from humas_crawler.crawl.items import (
     FetchFailedItem,
     FetchRecoveredItem,
     QuarantineItem,
+    RobotsRefusedItem,
 )
 from humas_crawler.crawl.monitor import Coverage
 
@@ -96,7 +97,7 @@ class ArchivePipeline:
         elif isinstance(item, FetchFailedItem):
             store.failures.record(item.url, item.error, run_id)
             stats.inc_value("humas/fetch_failed")
-        elif isinstance(item, FetchRecoveredItem):
+        elif isinstance(item, (FetchRecoveredItem, RobotsRefusedItem)):
             store.failures.clear(item.url)
 
 

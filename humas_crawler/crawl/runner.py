@@ -15,7 +15,7 @@ from humas_crawler.archive.errors import StoreError
 from humas_crawler.archive.lock import LockError, LockHeld
 from humas_crawler.crawl.archive import LOCKED, CrawlArchive
 from humas_crawler.crawl.spider import KaltimprovSpider
-from humas_crawler.defaults import EXIT_ERROR, RUN_EXIT_CODES, warc_dir_for
+from humas_crawler.defaults import CATEGORY_SWEEP_DAYS, EXIT_ERROR, RUN_EXIT_CODES, warc_dir_for
 
 logger = logging.getLogger(__name__)
 
@@ -26,6 +26,7 @@ class CrawlOptions:
     base_url: str
     mode: str = "incremental"
     revisit_days: int = 7
+    category_sweep_days: int = CATEGORY_SWEEP_DAYS
     max_articles: int | None = None
     delay: float = 1.0
     concurrency: int = 2
@@ -82,6 +83,7 @@ def run_crawl(options: CrawlOptions) -> CrawlOutcome:
         base_url=options.base_url,
         mode=options.mode,
         revisit_days=options.revisit_days,
+        category_sweep_days=options.category_sweep_days,
         max_articles=options.max_articles,
     )
     deferred.addErrback(errors.append)

@@ -35,6 +35,10 @@ FEED_EXPORT_ENCODING = "utf-8"
 REDIRECT_MAX_TIMES = 10
 
 DOWNLOADER_MIDDLEWARES = {
+    # robots.txt checked for every request (also those queued before it arrived); refusals are
+    # decisions (humas/robots_refused), not errors.
+    "scrapy.downloadermiddlewares.robotstxt.RobotsTxtMiddleware": None,
+    "humas_crawler.crawl.robots.RobotsMiddleware": 100,
     # Retries held back (exponential back-off, Retry-After) instead of sent again at once.
     "scrapy.downloadermiddlewares.retry.RetryMiddleware": None,
     "humas_crawler.crawl.retry.BackoffRetryMiddleware": 550,

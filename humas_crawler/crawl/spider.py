@@ -17,16 +17,18 @@ from twisted.python.failure import Failure
 
 from humas_crawler.archive.schema import utc_timestamp
 from humas_crawler.crawl.archive import CrawlArchive
-from humas_crawler.crawl.frontier import MODES, Frontier
+from humas_crawler.crawl.frontier import CATEGORY_SWEEP_STAT, MODES, Frontier
 from humas_crawler.crawl.items import (
     ArticleItem,
     FetchFailedItem,
     FetchRecoveredItem,
     QuarantineItem,
+    RobotsRefusedItem,
 )
 from humas_crawler.crawl.middlewares import CAPTURE, DEFER_CAPTURE
 from humas_crawler.crawl.redirects import RefusedRedirect
-from humas_crawler.defaults import crawl_workers
+from humas_crawler.crawl.robots import RobotsRefused, robots_fetched
+from humas_crawler.defaults import CATEGORY_SWEEP_DAYS, crawl_workers
 from humas_crawler.extract.decode import decode_page
 from humas_crawler.extract.jobs import extract_article, extract_listing
 from humas_crawler.extract.workers import WorkerPool
@@ -42,9 +44,10 @@ ARTICLE_PRIORITY = 10  # articles before more listing pages: keeps the queue sho
 class KaltimprovSpider(Spider):
     """Crawl kaltimprov.go.id (or a replica at `base_url`) into the archive.
 
-    Routes: the main listing and its pagination, category listings, sitemaps that robots.txt or
-    /sitemap.xml offer, and every article link on every fetched page. Which articles and
-    listing pages are fetched is the Frontier's call (incremental by default).
+    Routes: the main listing and its pagination, category listings (every `category_sweep_days`
+    in incremental mode), sitemaps that robots.txt or /sitemap.xml offer, and every article link
+    on every fetched page. Which articles and listing pages are fetched is the Frontier's call
+    (incremental by default).
     """
 
     name = "kaltimprov"
@@ -55,6 +58,7 @@ class KaltimprovSpider(Spider):
         mode: str = "incremental",
         revisit_days: int | str = 7,
         max_articles: int | str | None = None,
+        category_sweep_days: int | str = CATEGORY_SWEEP_DAYS,
         *args: Any,
         **kwargs: Any,
     ) -> None:
@@ -66,6 +70,7 @@ class KaltimprovSpider(Spider):
         self.mode = mode
         self.revisit_days = int(revisit_days)
         self.max_articles = int(max_articles) if max_articles not in (None, "") else None
+        self.category_sweep_days = int(category_sweep_days)
         self.allowed_domains = [self.site.hostname.removeprefix("www.")]
         self.frontier: Frontier | None = None
         self._listing_seen: dict[str, set[str]] = {}
@@ -85,17 +90,29 @@ class KaltimprovSpider(Spider):
             revisit_days=self.revisit_days,
             today=datetime.now(WITA).date(),
             max_articles=self.max_articles,
+            category_sweep_days=self.category_sweep_days,
         )
+        if self.frontier.category_sweep:
+            self.crawler.stats.set_value(CATEGORY_SWEEP_STAT, 1)
+        else:
+            logger.info(
+                "category listings not read this run: their last sweep is less than %d days old",
+                self.category_sweep_days,
+            )
         workers = self.crawler.settings.getint("HUMAS_EXTRACT_WORKERS", -1)
         self.extractor = WorkerPool(crawl_workers() if workers < 0 else workers)
         base = self.base_url
-        yield Request(
-            f"{base}/robots.txt",
-            callback=self.parse_robots,
-            errback=self.optional_failed,
-            meta={"dont_obey_robotstxt": True},
-            priority=100,
-        )
+        if self.crawler.settings.getbool("ROBOTSTXT_OBEY"):
+            # The robots middleware fetches robots.txt before anything else and hands it over.
+            self.crawler.signals.connect(self.robots_fetched, signal=robots_fetched)
+        else:
+            yield Request(
+                f"{base}/robots.txt",
+                callback=self.parse_robots,
+                errback=self.optional_failed,
+                meta={"dont_obey_robotstxt": True},
+                priority=100,
+            )
         yield Request(
             f"{base}/sitemap.xml", callback=self.parse_sitemap, errback=self.optional_failed
         )
@@ -137,12 +154,20 @@ class KaltimprovSpider(Spider):
         )
 
     def _categories_from(self, urls: list[str]) -> Iterator[Request]:
+        assert self.frontier is not None
+        if not self.frontier.category_sweep:
+            return
         for url in urls:
             request = self._listing_request(url)
             if request is not None:
                 yield request
 
     # ----- callbacks ----------------------------------------------------------------------
+
+    def robots_fetched(self, response: Response) -> None:
+        if response.status == 200 and self.crawler.engine is not None:
+            for request in self.parse_robots(response):
+                self.crawler.engine.crawl(request)
 
     def parse_robots(self, response: Response) -> Iterator[Request]:
         for url in sitemap_urls_from_robots(response.body, base_url=response.url):
@@ -204,6 +229,7 @@ class KaltimprovSpider(Spider):
             self.crawler.stats.inc_value("humas/listing_stopped_early")
 
     async def _article_output(self, response: Response) -> AsyncIterator[Any]:
+        assert self.frontier is not None
         self.crawler.stats.inc_value("humas/article_pages")  # fetched, whatever it holds
         capture = response.meta.get(CAPTURE)
         url = self.site.canonicalize(response.url) or response.url
@@ -212,6 +238,10 @@ class KaltimprovSpider(Spider):
             yield QuarantineItem(url, "not-html", f"content type {kind!r}", capture)
             return
         fetched = datetime.now(UTC)
+        asked = self.site.canonicalize(_asked_url(response))
+        if asked and asked != url:
+            # The page the link named lives at `url`: later links in either form are known.
+            self.frontier.learn_alias(asked, url)
         if not self.site.is_article_url(url):
             detail = f"{response.request.url} led to {response.url}"
             yield QuarantineItem(url, "not-an-article", detail, capture)
@@ -253,6 +283,9 @@ class KaltimprovSpider(Spider):
 
     def article_failed(self, failure: Failure) -> Iterator[Any]:
         request = failure.request  # type: ignore[attr-defined]
+        if failure.check(RobotsRefused):
+            yield self._refused_by_robots(request)
+            return
         url = self.site.canonicalize(request.url) or request.url
         refused = _refusal(failure)
         if refused is not None:
@@ -277,6 +310,9 @@ class KaltimprovSpider(Spider):
 
     def listing_failed(self, failure: Failure) -> Iterator[Any]:
         request = failure.request  # type: ignore[attr-defined]
+        if failure.check(RobotsRefused):
+            yield self._refused_by_robots(request)
+            return
         if failure.check(HttpError) and failure.value.response.status in (404, 410):
             # A dead menu link is the site's problem, not a failed fetch: noted, not alarmed.
             self.crawler.stats.inc_value("humas/listing_missing")
@@ -292,6 +328,11 @@ class KaltimprovSpider(Spider):
             "could not fetch listing %s (%s); it will be retried next run", request.url, error
         )
         yield FetchFailedItem(_asked_url(request), error)
+
+    def _refused_by_robots(self, request: Request) -> RobotsRefusedItem:
+        """A decision, not a failure: nothing to retry (a failure kept from before is dropped)."""
+        first = _asked_url(request)
+        return RobotsRefusedItem(self.site.canonicalize(first) or first)
 
     def closed(self, reason: str) -> None:
         self.extractor.close()
