@@ -67,7 +67,7 @@ def inspect(
     except SourceError as exc:
         raise click.ClickException(str(exc)) from exc
     if kind == "auto":
-        kind = guess_kind(page.url, site)
+        kind = guess_kind(page.url)
     if kind == "article":
         article = ArticlePage(page.url, page.text, site=site, now=pinned_now)
         record = article.to_item().to_dict()
