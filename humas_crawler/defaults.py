@@ -69,6 +69,7 @@ EXIT_ERROR = 1  # the archive, a file or a page cannot be used; a run failed or 
 EXIT_USAGE = 2  # bad arguments
 EXIT_LOCKED = 2  # another crawl or reparse holds the archive's lock
 EXIT_DEGRADED = 3  # crawl: finished, but coverage or error rate crossed a threshold
+EXIT_NOTHING_FOUND = 3  # inspect, save-fixture: the page yields nothing of its kind
 EXIT_INTERRUPTED = 130  # reparse: Ctrl-C or SIGTERM (128 + SIGINT, as a shell reports it)
 EXIT_BROKEN_PIPE = 141  # export: the reader went away (128 + SIGPIPE)
 
@@ -84,6 +85,7 @@ RUN_EXIT_CODES = {
 EXIT_CODES_HELP = (
     "Exit codes: 0 done; 1 an error (the archive missing, corrupt, read-only or busy, a file"
     " that cannot be read or written; crawl: the run failed); 2 bad arguments, or another crawl"
-    " or reparse holds the archive's lock; 3 crawl finished degraded; 130 reparse interrupted;"
+    " or reparse holds the archive's lock; 3 crawl finished degraded, or inspect or save-fixture"
+    " found nothing of the page's kind; 130 reparse interrupted;"
     " 141 export's reader went away."
 )

@@ -11,7 +11,8 @@ from typing import Any
 import pytest
 
 from humas_crawler.archive.record import RECORD_FIELDS, content_hash
-from humas_crawler.extract.fixtures import Case, discover
+from humas_crawler.extract.fixtures import Case, discover, guess_kind, page_site
+from humas_crawler.normalize import Site
 from tests.helpers.paths import FIXTURES
 
 CASES = discover(FIXTURES)
@@ -77,3 +78,14 @@ def test_fixture_files_are_self_consistent() -> None:
         check=False,
     )
     assert result.returncode == 0, result.stdout + result.stderr
+
+
+def test_page_site_and_guess_kind_do_not_depend_on_the_host() -> None:
+    assert page_site("http://kaltimprov.go.id/berita/x") == Site.from_base_url()
+    assert page_site("http://127.0.0.1:8123/berita/x").base_url == "http://127.0.0.1:8123"
+    assert page_site("http://127.0.0.1:8123/x", "http://localhost:8123").host == "localhost:8123"
+    for host in ("https://www.kaltimprov.go.id", "http://127.0.0.1:8123", "http://[::1]:8"):
+        assert guess_kind(f"{host}/berita/a-b") == "article"
+        assert guess_kind(f"{host}/detailberita/a-b?utm_source=x") == "article"
+        for listing in ("/berita", "/berita/page/2", "/kategori/sosial", "/"):
+            assert guess_kind(host + listing) == "listing"

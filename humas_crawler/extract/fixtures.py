@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlsplit
 
 from humas_crawler.archive.record import dumps_record
 from humas_crawler.extract.article import ArticlePage
@@ -42,8 +43,14 @@ class Case:
         value = self.meta.get("now")
         return datetime.fromisoformat(value) if value else None
 
+    @property
+    def site(self) -> Site:
+        """The site the page was read on: meta.json's `base_url`, else its URL's own site."""
+        meta = self.meta
+        return page_site(meta["url"], meta.get("base_url"))
+
     def extract(self) -> dict[str, Any]:
-        return extract(self.kind, self.meta["url"], self.html, now=self.now)
+        return extract(self.kind, self.meta["url"], self.html, now=self.now, site=self.site)
 
 
 def extract(
@@ -57,11 +64,27 @@ def extract(
     raise ValueError(f"unknown page kind {kind!r}; expected one of {', '.join(KINDS)}")
 
 
-def guess_kind(url: str, site: Site | None = None) -> str:
-    """Article URLs are articles; everything else is read as a listing."""
-    site = site or Site.from_base_url()
-    canonical = site.canonicalize(url)
-    return "article" if canonical and site.is_article_url(canonical) else "listing"
+def page_site(url: str, base_url: str | None = None) -> Site:
+    """The site a page at `url` belongs to: `base_url`'s when given, else the default site
+    when `url` is on it (http or https, with or without `www.`), else the URL's own origin
+    (`scheme://host[:port]`, e.g. a local replica's). ValueError if `url` is not http(s)."""
+    if base_url is not None:
+        return Site.from_base_url(base_url)
+    default = Site.from_base_url()
+    if default.is_on_site(url):
+        return default
+    parts = urlsplit(url.strip())
+    return Site.from_base_url(f"{parts.scheme}://{parts.netloc}")
+
+
+def guess_kind(url: str) -> str:
+    """ "article" for a `/berita/<slug>` or `/detailberita/<slug>` URL, whatever its host (the
+    rule the crawl follows on its own site); "listing" for any other URL."""
+    try:
+        site = page_site(url)
+    except ValueError:
+        return "listing"
+    return "article" if site.is_article_url(url) else "listing"
 
 
 def discover(root: Path) -> list[Case]:
@@ -84,11 +107,18 @@ def save_case(
     body: bytes,
     *,
     now: datetime | None = None,
+    site: Site | None = None,
     template: str = "",
     notes: str = "",
     force: bool = False,
 ) -> Case:
-    """Write a new case; expected.json holds today's extraction, to be checked by hand."""
+    """Write a new case; expected.json holds today's extraction, to be checked by hand.
+
+    The page is read on `site` (default: its URL's own, `page_site`); meta.json records the
+    site's `base_url` only when it is another, so that the case reads the page the same way.
+    """
+    own_site = page_site(url)
+    site = site or own_site
     path = root / kind / name
     if path.exists() and not force:
         raise FileExistsError(f"{path} already exists (use --force to overwrite)")
@@ -97,7 +127,9 @@ def save_case(
     meta: dict[str, Any] = {"url": url, "template": template, "notes": notes}
     if now is not None:
         meta["now"] = now.isoformat()
+    if site != own_site:
+        meta["base_url"] = site.base_url
     (path / "meta.json").write_text(dumps_record(meta), encoding="utf-8")
-    record = extract(kind, url, decode_html(body), now=now)
+    record = extract(kind, url, decode_html(body), now=now, site=site)
     (path / "expected.json").write_text(dumps_record(record), encoding="utf-8")
     return Case(kind, name, path)
