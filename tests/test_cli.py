@@ -237,3 +237,18 @@ def test_save_fixture_refuses_a_page_with_nothing_of_its_kind_unless_kind_is_giv
     assert result.exit_code == 0, result.output
     assert "warning: no listing here" in result.stderr
     assert [(c.kind, c.name) for c in discover(tmp_path)] == [("listing", "robots")]
+
+
+def test_crawl_summary_lines_are_dated_for_cron() -> None:
+    from datetime import datetime, timedelta, timezone
+
+    from humas_crawler.cli.crawl import dated
+
+    wita = timezone(timedelta(hours=8))
+    text = dated(
+        "run 3 ok: 17 requests\ncoverage: title 100%", datetime(2026, 12, 3, 14, 0, 5, tzinfo=wita)
+    )
+    assert text.splitlines() == [
+        "2026-12-03T14:00:05+08:00 run 3 ok: 17 requests",
+        "2026-12-03T14:00:05+08:00 coverage: title 100%",
+    ]

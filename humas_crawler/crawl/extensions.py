@@ -25,6 +25,7 @@ from humas_crawler.crawl.monitor import (
     settle,
 )
 from humas_crawler.crawl.pipelines import CoveragePipeline
+from humas_crawler.crawl.reachability import CAUSE_STAT
 from humas_crawler.crawl.robots import REFUSED_STAT as ROBOTS_REFUSED
 
 logger = logging.getLogger(__name__)
@@ -86,7 +87,9 @@ class RunRecorder:
             )
         else:
             where = archive.site.base_url if archive.site else "the site"
-            status, problems = settle(reason, verdict, responses=responses, where=where)
+            status, problems = settle(
+                reason, verdict, responses=responses, where=where, cause=values.get(CAUSE_STAT)
+            )
         for name in MONITORED_FIELDS:
             stats.set_value(f"humas/coverage/{name}", round(coverage.ratio(name), 4))
         stats.set_value("humas/status", status)
@@ -141,6 +144,7 @@ class Progress:
             f" changed {values.get('humas/article_changed', 0)}"
             f" unchanged {values.get('humas/article_unchanged', 0)}"
             f" | errors {values.get('humas/fetch_error', 0) + values.get('humas/listing_error', 0)}"
+            f" | failed attempts {values.get('downloader/exception_count', 0)}"
             f" | {pages / elapsed:.1f} pages/s"
         )
 

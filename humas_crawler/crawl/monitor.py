@@ -21,6 +21,14 @@ DEFAULT_MAX_ERROR_RATE = 0.10
 # Below this many extracted articles the coverage alarm stays quiet (too few to judge), except
 # for zero articles from fetched article pages, which is always degraded.
 DEFAULT_MIN_SAMPLE = 5
+# The close reason of a crawl whose site answered nothing (crawl/reachability.py).
+UNREACHABLE = "unreachable"
+# What to run instead without the network: one line, after the cause of a run that reached
+# nothing.
+REPLICA_HINT = (
+    "to try the crawler offline: humas-crawler replica --port 8123 &"
+    " humas-crawler crawl --base-url http://127.0.0.1:8123 --db /tmp/demo.sqlite"
+)
 
 
 @dataclass
@@ -87,14 +95,19 @@ def evaluate(
     return Verdict("degraded" if problems else "ok", tuple(problems))
 
 
-def settle(reason: str, verdict: Verdict, *, responses: int, where: str) -> tuple[str, list[str]]:
+def settle(
+    reason: str, verdict: Verdict, *, responses: int, where: str, cause: str | None = None
+) -> tuple[str, list[str]]:
     """A run's status and problems from the way it ended (`reason`, Scrapy's close reason).
 
     An interrupted run is never judged on coverage: the pages it fetched before it was stopped
-    are no sample of the site's markup. A run that got no response at all failed.
+    are no sample of the site's markup. A run that got no response at all failed, with the
+    `cause` when one is known (`cannot resolve www.kaltimprov.go.id`) and a pointer to the
+    offline replica.
     """
+    if reason == UNREACHABLE or (reason == "finished" and responses == 0):
+        problem = f"cannot reach {where}: {cause}" if cause else f"no response from {where}"
+        return "failed", [problem, REPLICA_HINT]
     if reason != "finished":
         return "interrupted", [f"the crawl was stopped before it finished ({reason})"]
-    if responses == 0:
-        return "failed", [f"no response from {where}", *verdict.problems]
     return verdict.status, list(verdict.problems)

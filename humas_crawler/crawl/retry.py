@@ -12,11 +12,16 @@ from email.utils import parsedate_to_datetime
 from scrapy import Request
 from scrapy.crawler import Crawler
 from scrapy.downloadermiddlewares.retry import RetryMiddleware
+from scrapy.exceptions import IgnoreRequest
 from scrapy.http import Response
 from scrapy.settings import BaseSettings
 from scrapy.utils.response import response_status_message
 
 logger = logging.getLogger(__name__)
+
+# Sent when the crawl stops early on purpose (crawl/reachability.py): retries held back are
+# dropped at once instead of keeping the closing engine waiting for their back-off.
+stop_waiting = object()
 
 # request.meta key: wall-clock time (time.time()) before which a retry is not sent. Wall clock,
 # not monotonic, so that a retry kept in a --jobdir queue still means something after a restart.
@@ -59,6 +64,7 @@ class BackoffRetryMiddleware(RetryMiddleware):
         self.backoff_max = settings.getfloat("HUMAS_RETRY_BACKOFF_MAX", 60.0)
         self.retry_after_max = settings.getfloat("HUMAS_RETRY_AFTER_MAX", 300.0)
         self.slowdown = settings.getfloat("HUMAS_ERROR_SLOWDOWN", 1.5)
+        self._stopping = asyncio.Event()
         # Failures alone never space requests further apart than this (or than --delay).
         self.error_delay_max = max(
             settings.getfloat("HUMAS_ERROR_DELAY_MAX", 10.0), settings.getfloat("DOWNLOAD_DELAY")
@@ -68,14 +74,23 @@ class BackoffRetryMiddleware(RetryMiddleware):
     def from_crawler(cls, crawler: Crawler) -> BackoffRetryMiddleware:
         middleware = cls(crawler.settings)
         middleware.crawler = crawler
+        crawler.signals.connect(middleware.stop_holding, signal=stop_waiting)
         return middleware
+
+    def stop_holding(self) -> None:
+        self._stopping.set()
 
     async def process_request(self, request: Request) -> None:
         due = request.meta.get(RETRY_AT)
         if due is not None:
             wait = due - time.time()
             if wait > 0:
-                await asyncio.sleep(wait)
+                try:
+                    await asyncio.wait_for(self._stopping.wait(), wait)
+                except TimeoutError:
+                    return None
+            if self._stopping.is_set():
+                raise IgnoreRequest(f"the crawl is stopping: retry of {request.url} dropped")
         return None
 
     def process_response(self, request: Request, response: Response) -> Request | Response:

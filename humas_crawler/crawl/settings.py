@@ -44,6 +44,9 @@ DOWNLOADER_MIDDLEWARES = {
     "humas_crawler.crawl.retry.BackoffRetryMiddleware": 550,
     # Before RedirectMiddleware (600): off-site and looping redirects refused by name.
     "humas_crawler.crawl.redirects.RedirectGuardMiddleware": 650,
+    # Nearer the downloader than the retries: sees every attempt a site that answers nothing
+    # fails, and stops the crawl after a few (HUMAS_OFFLINE_*).
+    "humas_crawler.crawl.reachability.ReachabilityMiddleware": 580,
     # Next to the downloader: sees raw bodies, redirects and retried responses.
     "humas_crawler.crawl.middlewares.WarcCaptureMiddleware": 950,
 }
@@ -72,6 +75,10 @@ HUMAS_RETRY_BACKOFF_MAX = 60.0
 HUMAS_RETRY_AFTER_MAX = 300.0
 HUMAS_ERROR_SLOWDOWN = 1.5
 HUMAS_ERROR_DELAY_MAX = 10.0
+# A site that has answered nothing stops the crawl after this many failed connection attempts
+# (DNS, refused, TLS, timeouts; retries count), or this many seconds after the first (0: never).
+HUMAS_OFFLINE_FAILURES = 4
+HUMAS_OFFLINE_SECONDS = 15.0
 
 # The archive (see docs/operations.md, "Settings").
 HUMAS_DB = defaults.default_db_path()

@@ -134,13 +134,20 @@ class Site:
             parts = parts._replace(scheme=self.scheme, netloc=self.host)
         else:
             parts = parts._replace(scheme=parts.scheme.lower(), netloc=_clean_netloc(parts))
-        try:
-            # Sorts the query, drops the fragment, normalizes percent-encoding and dot segments.
-            cleaned = w3lib_canonicalize_url(urlunsplit(_strip_trailing_slash(parts)))
-        except ValueError:  # UnicodeError included: a host that IDNA cannot encode
-            return None
-        # Stripped again: w3lib can expose a new trailing slash (`/berita/;` loses its `;`).
-        return urlunsplit(_strip_trailing_slash(urlsplit(_drop_tracking_params(cleaned))))
+        url = urlunsplit(_strip_trailing_slash(parts))
+        for _ in range(3):
+            try:
+                # Sorts the query, drops the fragment, normalizes percent-encoding and dots.
+                cleaned = w3lib_canonicalize_url(url)
+            except ValueError:  # UnicodeError included: a host that IDNA cannot encode
+                return None
+            # Stripped again: w3lib can expose a new trailing slash (`/berita/;` loses its `;`),
+            # and then the next round has more to do (`/berita/;/.` -> `/berita/;` -> `/berita`).
+            again = urlunsplit(_strip_trailing_slash(urlsplit(_drop_tracking_params(cleaned))))
+            if again == url:
+                break
+            url = again
+        return url
 
     def is_article_url(self, url: str | None) -> bool:
         return self.article_slug(url) is not None

@@ -4,6 +4,7 @@ chosen moments (`crawl_trial`, `reparse_trial`) and two crawls under every fault
 
 from __future__ import annotations
 
+import re
 import shutil
 import sqlite3
 import time
@@ -34,6 +35,9 @@ from humas_crawler.replica.runs import (
     run_output,
 )
 from humas_crawler.replica.server import ReplicaServer
+
+# The crawl's summary line (`humas-crawler crawl`): dated when stdout is not a terminal.
+_SUMMARY = re.compile(r"^(?:\S+ )?run \d+ ")
 
 # --- kill trials ------------------------------------------------------------------------------
 
@@ -160,7 +164,7 @@ def fault_trial(
             overrides = [arg for setting in settings for arg in ("--set", setting)]
             code, output = run_output(crawl_command(server.base_url, work, *overrides))
             injected.append(Counter(injector.counts()) - before)
-            summary = [line for line in output.splitlines() if line.startswith("run ")]
+            summary = [line for line in output.splitlines() if _SUMMARY.match(line)]
             say(
                 f"run {number}: exit {code} in {time.perf_counter() - started:.1f} s; "
                 + " | ".join(summary[-1:])
