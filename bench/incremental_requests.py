@@ -1,7 +1,7 @@
 """Requests of an incremental run after 10 new articles, against a deltafetch-style baseline.
 
     python bench/incremental_requests.py [--articles 1000] [--new 10] [--seed 1] [--max-ratio 1.0]
-        [--link-forms stable|shifting]
+        [--link-forms stable|shifting] [--category-sweep-days N]
 
 A replica of --articles articles (fixed seed) is crawled in full (`--mode full`, subprocess);
 then --new articles are added to the site, the server's request log is cleared and the default
@@ -100,6 +100,12 @@ def main() -> int:
         help="shifting: listings link some current articles in the old, redirecting form,"
         " changing as new articles push them down",
     )
+    parser.add_argument(
+        "--category-sweep-days",
+        type=int,
+        default=None,
+        help="passed to the incremental crawl (0: a run that sweeps the category listings)",
+    )
     parser.add_argument("--verbose", action="store_true", help="list every request of the run")
     args = parser.parse_args()
 
@@ -119,7 +125,10 @@ def main() -> int:
         added = site.add_articles(args.new)
         new_slugs = {a.slug for a in added}
         server.reset_log()
-        incremental = run_measured(crawl_cmd(server.base_url, work))  # default mode: incremental
+        sweep = [] if args.category_sweep_days is None else ["--category-sweep-days"]
+        sweep += [] if args.category_sweep_days is None else [str(args.category_sweep_days)]
+        # Default mode: incremental.
+        incremental = run_measured(crawl_cmd(server.base_url, work, *sweep))
         if incremental.returncode != 0:
             print(incremental.output[-3000:])
             return 2

@@ -41,8 +41,24 @@ def test_an_archived_article_linked_in_its_other_form_costs_no_request(tmp_path)
         pages = [r.path for r in server.requests if urlsplit(r.path).path == "/berita"]
         assert len(pages) <= 2  # page 1 has the 7 new ones; page 2 nothing unknown: stop
         assert all(f"{server.base_url}{a.path}" in archived(tmp_path) for a in added)
-        # Each new article, and perhaps a redirect hop to it; 3 revisits; robots.txt, sitemap.
-        assert len(server.requests) <= 2 * len(added) + 3 + len(pages) + 2
+        # A new article linked in the old form is asked for in the current one (the archive's
+        # redirects show the site moved): no hop. The new ones, 3 revisits, robots.txt, sitemap.
+        assert [s for s, status in article_requests(server) if status == 301] == []
+        assert len(server.requests) == len(added) + 3 + len(pages) + 2
+
+
+def test_a_new_article_of_the_old_form_is_found_when_the_current_form_misses(tmp_path) -> None:
+    site = ReplicaSite(articles=60, seed=3)
+    with ReplicaServer(site) as server:
+        assert crawl(server, tmp_path).returncode == 0
+        (late,) = site.add_articles(1, form="old")  # served at /berita/<slug> only
+        server.reset_log()
+        result = crawl(server, tmp_path)
+        assert result.returncode == 0, result.stderr[-3000:]
+        asked = [(s, status) for s, status in article_requests(server) if s == late.slug]
+        assert asked == [(late.slug, 404), (late.slug, 200)]  # the guess, then the link
+        assert f"{server.base_url}/berita/{late.slug}" in archived(tmp_path)
+        assert rows(tmp_path, "select * from quarantine") == []
 
 
 def only_in_its_category(site: ReplicaSite, article: ReplicaArticle) -> None:

@@ -150,3 +150,32 @@ def test_category_sweeps_follow_their_schedule() -> None:
     assert Frontier.for_run(memory, site, mode="full", now=now).category_sweep
     sweep_daily = Frontier.for_run(memory, site, mode="incremental", category_sweep_days=1, now=now)
     assert sweep_daily.category_sweep
+
+
+def test_a_known_article_is_asked_for_at_its_archived_url() -> None:
+    f = Frontier(mode="incremental", known={f"{B}/detailberita/x": "2026-11-26"}, today=TODAY)
+    assert f.request_url(f"{B}/berita/x") == (f"{B}/detailberita/x", None)
+
+
+def test_a_new_article_is_asked_for_in_the_current_form_once_the_site_moved() -> None:
+    from humas_crawler.crawl.frontier import Memory
+    from humas_crawler.normalize import Site
+
+    moved = Memory(
+        known={f"{B}/detailberita/a": None},
+        failed=set(),
+        redirects=[(f"{B}/berita/a", f"{B}/detailberita/a")],
+    )
+    site = Site.from_base_url()
+    f = Frontier.for_run(moved, site, mode="incremental", today=TODAY)
+    assert f.request_url(f"{B}/berita/baru") == (f"{B}/detailberita/baru", f"{B}/berita/baru")
+    assert f.request_url(f"{B}/detailberita/baru") == (f"{B}/detailberita/baru", None)
+    # Guessing stops for the run once it misses more often than not.
+    for slug in ("p", "q", "r"):
+        f.request_url(f"{B}/berita/{slug}")
+        f.guess_missed()
+    assert f.request_url(f"{B}/berita/s") == (f"{B}/berita/s", None)
+    # No redirect into the current form archived, or a full run: links are asked as given.
+    still = Memory(known={}, failed=set(), redirects=[(f"{B}/berita/a", f"{B}/berita/b")])
+    assert not Frontier.for_run(still, site, mode="incremental", today=TODAY).current_form
+    assert not Frontier.for_run(moved, site, mode="full", today=TODAY).current_form

@@ -27,6 +27,17 @@ class Memory:
     last_category_sweep: str | None = None  # UTC start of the last finished run that read them
 
 
+def _moved(aliases: dict[str, str], site: Site) -> bool:
+    """Whether archived redirects show the site serving its articles in the current form: an
+    older-form URL redirecting to the current form of the same slug."""
+    current = site.article_path_prefixes[-1]
+    for first, final in aliases.items():
+        slug = site.article_slug(first)
+        if slug is not None and final == f"{site.base_url}{current}{slug}" and first != final:
+            return True
+    return False
+
+
 def sweep_due(last: str | None, days: int, now: datetime | None = None) -> bool:
     """Whether category listings are to be read: never read yet, or last read `days` ago or
     more (`last`: a UTC timestamp, `2026-12-01T06:00:00Z`). 0 days: every run."""
@@ -57,6 +68,12 @@ class Frontier:
       items already seen on an earlier page of the same listing count neither way.
     - `deep_listings` (after an interrupted run) paginates listings to the end while still
       skipping archived articles, so the holes an interrupted run left are found again.
+    - `request_url` says what to ask for an article: its archived URL when it is known; for an
+      unknown article linked in an older form, the site's current form when the archive holds
+      redirects that show the site moved its articles there (`current_form`, incremental runs
+      only), so a new article linked as `/berita/<slug>` costs no redirect hop. A guess that
+      misses (404) falls back to the link as given; guessing stops for the run when it misses
+      more often than not.
     - `category_sweep`: whether the run reads the category listings. Every run reads the main
       listing; an incremental run reads the categories only when the last sweep of them is
       `category_sweep_days` old (`sweep_due`), so its cost follows what changed.
@@ -71,6 +88,7 @@ class Frontier:
     max_articles: int | None = None
     deep_listings: bool = False
     category_sweep: bool = True
+    current_form: bool = False
     site: Site = field(default_factory=Site.from_base_url)
     scheduled: set[str] = field(default_factory=set)  # article keys
     decisions: Counter[str] = field(default_factory=Counter)
@@ -105,6 +123,7 @@ class Frontier:
             deep_listings=memory.resume,
             category_sweep=mode == "full"
             or sweep_due(memory.last_category_sweep, category_sweep_days, now),
+            current_form=mode == "incremental" and _moved(aliases, site),
             site=site,
         )
 
@@ -116,12 +135,16 @@ class Frontier:
         today = self.today or date.today()
         self._revisit_from = (today - timedelta(days=self.revisit_days)).isoformat()
         self._known: dict[str, str | None] = {}
+        self._archived: dict[str, str] = {}  # key -> the archived URL
         for url, published in self.known.items():
             key = self.key(url)
             # Two archived URLs of one article (both forms, from before keys): the newest date.
             if key not in self._known or (published or "") > (self._known[key] or ""):
                 self._known[key] = published
+                self._archived[key] = url
         self._failed = {self.key(url) for url in self.failed}
+        self._guesses = 0
+        self._misses = 0
 
     def resolve(self, url: str) -> str:
         """The URL a redirect (archived, or seen in this run) says this one ends up at."""
@@ -174,6 +197,25 @@ class Frontier:
             return False
         self.scheduled.add(key)
         return True
+
+    def request_url(self, url: str) -> tuple[str, str | None]:
+        """(URL to ask for the article `url` links, the URL to fall back to if it answers 404)."""
+        key = self.key(url)
+        archived = self._archived.get(key)
+        if archived is not None:
+            return archived, None
+        if self.current_form:
+            guess = self.site.in_current_form(url)
+            if guess != url:
+                self._guesses += 1
+                return guess, url
+        return url, None
+
+    def guess_missed(self) -> None:
+        """A current-form guess answered 404: after 3 misses, more than half, no more guesses."""
+        self._misses += 1
+        if self._misses >= 3 and self._misses * 2 > self._guesses:
+            self.current_form = False
 
     @property
     def article_requests(self) -> int:

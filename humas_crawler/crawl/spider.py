@@ -39,6 +39,8 @@ logger = logging.getLogger(__name__)
 WITA = ZoneInfo("Asia/Makassar")
 LISTING_PATH = "/berita"
 ARTICLE_PRIORITY = 10  # articles before more listing pages: keeps the queue short
+# request.meta key: the link as given, when the request asks for its current form instead.
+GUESSED_FROM = "humas_guessed_from"
 
 
 class KaltimprovSpider(Spider):
@@ -145,11 +147,19 @@ class KaltimprovSpider(Spider):
         if not self.frontier.take_article(url):
             return None
         self.crawler.stats.inc_value("humas/article_requested")
+        target, fallback = self.frontier.request_url(url)
+        meta: dict[str, Any] = {DEFER_CAPTURE: True}
+        if fallback is not None:
+            meta[GUESSED_FROM] = fallback
+            self.crawler.stats.inc_value("humas/current_form_guess")
+        return self._fetch_article(target, meta)
+
+    def _fetch_article(self, url: str, meta: dict[str, Any]) -> Request:
         return Request(
             url,
             callback=self.parse_article,
             errback=self.article_failed,
-            meta={DEFER_CAPTURE: True},
+            meta=meta,
             priority=ARTICLE_PRIORITY,
         )
 
@@ -297,6 +307,14 @@ class KaltimprovSpider(Spider):
             return
         if failure.check(HttpError):
             response = failure.value.response
+            fallback = request.meta.get(GUESSED_FROM)
+            if response.status in (404, 410) and fallback is not None:
+                # Not in the current form after all: ask for the link as the page gave it.
+                assert self.frontier is not None
+                self.frontier.guess_missed()
+                self.crawler.stats.inc_value("humas/current_form_missed")
+                yield self._fetch_article(fallback, {DEFER_CAPTURE: True})
+                return
             if response.status in (404, 410):
                 # Gone for good: quarantined with its reason, not retried every run.
                 yield QuarantineItem(

@@ -149,6 +149,15 @@ class Site:
             url = again
         return url
 
+    def in_current_form(self, url: str) -> str:
+        """An article URL in the site's current form (the last of `article_path_prefixes`):
+        `/berita/<slug>` -> `/detailberita/<slug>`; any other URL as it is."""
+        slug = self.article_slug(url)
+        current = self.article_path_prefixes[-1]
+        if slug is None or urlsplit(url).path.startswith(current):
+            return url
+        return f"{self.base_url}{current}{slug}"
+
     def is_article_url(self, url: str | None) -> bool:
         return self.article_slug(url) is not None
 

@@ -1117,9 +1117,10 @@ class ReplicaSite:
 
     # -- mutations (tests)
 
-    def add_articles(self, count: int) -> list[ReplicaArticle]:
-        """`count` new current-site articles, newer than every existing one and not after the
-        real current time."""
+    def add_articles(self, count: int, *, form: str = "new") -> list[ReplicaArticle]:
+        """`count` new articles, newer than every existing one and not after the real current
+        time: current-site ones (`/detailberita/`), or with `form="old"` ones the old site's
+        `/berita/` serves (a late addition to the old site)."""
         with self._lock:
             newest = max((a.published for a in self._articles), default=self.now - OLD_AFTER)
             real_now = datetime.now(WITA).replace(microsecond=0)
@@ -1130,7 +1131,7 @@ class ReplicaSite:
             added = []
             for i, label in enumerate(labels):
                 published = _seconds(newest + timedelta(seconds=max(1, int(step * (i + 1)))))
-                article = self._writer.article(next_id + i, published, label, form="new")
+                article = self._writer.article(next_id + i, published, label, form=form)
                 added.append(article)
             self._articles.extend(added)
             self.revision += 1
