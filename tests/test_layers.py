@@ -1,4 +1,5 @@
-"""The package's layers import one way: cli -> crawl -> extract / archive -> normalize.
+"""The package's layers import one way: cli -> crawl -> extract / archive -> revisions ->
+normalize.
 
 Read from the source with `ast` (imports inside functions and TYPE_CHECKING blocks count too):
 a module may import its own layer and the layers below it, never one above.
@@ -24,11 +25,14 @@ PACKAGE = ROOT / "humas_crawler"
 ALLOWED: dict[str, set[str]] = {
     "defaults": set(),
     "normalize": {"defaults"},
-    "archive": {"normalize", "defaults"},
+    # What changed between two revisions of an article (sentences, words, trivial edits), and
+    # the Atom feeds of new and changed articles: pure functions over texts and rows, no SQL.
+    "revisions": {"normalize", "defaults"},
+    "archive": {"normalize", "defaults", "revisions"},
     "extract": {"normalize", "defaults", "archive.record"},
-    "crawl": {"extract", "archive", "normalize", "defaults"},
+    "crawl": {"extract", "archive", "normalize", "defaults", "revisions"},
     "replica": {"archive", "normalize", "defaults"},
-    "cli": {"crawl", "extract", "archive", "normalize", "defaults", "replica"},
+    "cli": {"crawl", "extract", "archive", "normalize", "defaults", "replica", "revisions"},
 }
 
 
