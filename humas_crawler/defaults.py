@@ -27,6 +27,11 @@ def warc_dir_for(db: str | os.PathLike[str]) -> Path:
     return Path(db).parent / "warc"
 
 
+def feeds_dir_for(db: str | os.PathLike[str]) -> Path:
+    """Where the Atom feeds of the archive `db` go by default: `feeds` beside the database."""
+    return Path(db).parent / "feeds"
+
+
 # --- how pages are fetched --------------------------------------------------------------------
 
 USER_AGENT = f"humas-crawler/{__version__} (+https://github.com/humas-crawler/humas-crawler)"

@@ -46,6 +46,8 @@ from humas_crawler.normalize.categories import Taxonomy
 from tests.helpers import archive_factory as factory
 
 HAS_DATASETTE = importlib.util.find_spec("datasette") is not None
+# Screenshots the browser tests keep (gitignored).
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
 HAS_YAML = importlib.util.find_spec("yaml") is not None
 needs_datasette = pytest.mark.skipif(
     not HAS_DATASETTE,
@@ -59,6 +61,8 @@ needs_yaml = pytest.mark.skipif(
 ARCHIVE_NAME = "arsip-kaltim"
 PESUT_TITLE = "Pesut Mahakam Kembali Terlihat di Perairan Samarinda"
 FETCHED_AT = "2026-11-27T20:08:57Z"
+EDITED_AT = "2026-11-28T20:08:57Z"
+EDITED_TITLE = "Banjir Rendam 12 Kawasan Samarinda"
 STARTUP_TIMEOUT = 30
 CHROMIUM_TIMEOUT = 90
 CHROMIUM_FLAGS = (
@@ -130,6 +134,35 @@ def build_archive(path: Path) -> Path:
             "https://www.kaltimprov.go.id/berita/x", "timestamp", "31 Februari 2022", run_id
         )
         store.failures.record("https://www.kaltimprov.go.id/berita/y", "HTTP 503", run_id)
+        # A later fetch: one article edited (retitled, a figure changed), one taken down.
+        banjir = ARTICLES[2]
+        edited = banjir.replace(
+            title=EDITED_TITLE,
+            body_text=banjir.body_text.replace("beberapa kawasan", "12 kawasan")
+            + "\n\nSebanyak 1.200 warga mengungsi ke posko.",
+            content_hash=None,
+        )
+        capture_id = store.captures.add(
+            {
+                "url": banjir.url,
+                "request_url": banjir.url,
+                "fetched_at": EDITED_AT,
+                "status": 200,
+                "content_type": "text/html; charset=utf-8",
+                "payload_digest": "sha1:AAAA",
+                "warc_file": "humas-test.warc.gz",
+                "warc_offset": 0,
+                "warc_length": 100,
+                "warc_record_id": "<urn:uuid:00000000-0000-0000-0000-000000000001>",
+            },
+            run_id,
+        )
+        store.articles.save(
+            edited, capture=None, run_id=run_id, fetched_at=EDITED_AT, capture_id=capture_id
+        )
+        store.articles.mark_removed(
+            ARTICLES[1].url, at=EDITED_AT, detail=f"{ARTICLES[1].url} answered 410", run_id=run_id
+        )
         store.runs.finish(run_id, status="ok", counts={"articles_new": 3}, stats={})
     return path
 
@@ -179,6 +212,8 @@ def test_canned_queries_run_on_the_archive_read_only(archive: Path) -> None:
         "latest_runs",
         "recent_articles",
         "quarantine_by_reason",
+        "recent_changes",
+        "removed_articles",
     } <= set(queries)
     conn = sqlite3.connect(f"{archive.absolute().as_uri()}?mode=ro", uri=True)
     try:
@@ -188,6 +223,14 @@ def test_canned_queries_run_on_the_archive_read_only(archive: Path) -> None:
             conn.execute(query["sql"], params).fetchall()
         per_month = dict(conn.execute(queries["articles_per_month"]["sql"]).fetchall())
         assert per_month == {"2024-03": 1, "2024-04": 1, "2024-05": 0, "2024-06": 1}
+        changes = conn.execute(queries["recent_changes"]["sql"]).fetchall()
+        assert [(row[1], row[3]) for row in changes] == [
+            ("removed", "Festival Sungai Mahakam Digelar"),
+            ("changed", EDITED_TITLE),
+        ]
+        removed = conn.execute(queries["removed_articles"]["sql"]).fetchall()
+        assert [row[3] for row in removed] == ["Festival Sungai Mahakam Digelar"]
+        assert removed[0][-1].startswith("/-/history?id=")
     finally:
         conn.close()
 
@@ -526,3 +569,64 @@ def test_browse_command_serves_until_stopped(archive: Path, tmp_path: Path) -> N
             urllib.request.urlopen(f"http://127.0.0.1:{port}/-/versions.json", timeout=2)
     finally:
         _stop(process, group=True)
+
+
+@pytest.mark.slow
+def test_history_page_shows_the_edit_as_a_journalist_reads_it(server: str, archive: Path) -> None:
+    with Store.open(archive, create=False, readonly=True) as store:
+        article_id = store.articles.by_url(ARTICLES[2].url)["id"]
+    status, page = _get(f"{server}/-/history?id={article_id}")
+    assert status == 200
+    assert "Revision 2" in page and EDITED_TITLE in page
+    assert "<del>" in page and "<ins>" in page
+    assert f"/{ARCHIVE_NAME}/captures/" in page  # a link to each capture
+    status, page = _get(f"{server}/-/history?url={urllib.parse.quote(ARTICLES[1].url)}")
+    assert status == 200 and "Removed from the site" in page
+    assert _get(f"{server}/-/history?id=999999")[0] == 404
+    # The canned queries link each row to it.
+    _, listing = _get(f"{server}/{ARCHIVE_NAME}/recent_changes")
+    assert 'href="/-/history?id=' in listing
+
+
+@pytest.mark.slow
+def test_history_page_in_headless_chromium(server: str, archive: Path) -> None:
+    chromium = _chromium()
+    if chromium is None:
+        pytest.skip(
+            "Chromium is not installed (Debian: apt-get install chromium; .ci/run installs it)"
+        )
+    from parsel import Selector
+
+    with Store.open(archive, create=False, readonly=True) as store:
+        article_id = store.articles.by_url(ARTICLES[2].url)["id"]
+    url = f"{server}/-/history?id={article_id}"
+    ARTIFACTS.mkdir(exist_ok=True)
+    shot = ARTIFACTS / "history-page.png"
+    shot.unlink(missing_ok=True)
+    dom = _chromium_run(chromium, "--dump-dom", url)
+    _chromium_run(chromium, f"--screenshot={shot}", "--window-size=1000,1400", url)
+    page = Selector(text=dom.decode("utf-8", "replace"))
+    assert page.css("h1::text").get() == EDITED_TITLE
+    assert page.css("section.revision del::text").getall()
+    assert page.css("section.revision ins::text").getall()
+    assert page.css("a[href*='/captures/']")
+    assert shot.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"  # kept: test-artifacts/
+
+
+def _chromium_run(chromium: str, *args: str) -> bytes:
+    with tempfile.TemporaryDirectory(prefix="humas-chromium-") as profile:
+        command = [chromium, *CHROMIUM_FLAGS, f"--user-data-dir={profile}", *args]
+        process = subprocess.Popen(
+            command,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            stdin=subprocess.DEVNULL,
+            start_new_session=True,
+        )
+        try:
+            out, _ = process.communicate(timeout=CHROMIUM_TIMEOUT)
+        except subprocess.TimeoutExpired:
+            pytest.fail(f"Chromium did not finish {args} within {CHROMIUM_TIMEOUT} s")
+        finally:
+            _stop(process, group=True)
+    return out

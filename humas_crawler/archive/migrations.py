@@ -73,19 +73,43 @@ def _fts_with_separators(db: Database) -> None:
     db.execute("insert into articles_fts (articles_fts) values ('rebuild')")
 
 
+def _events(db: Database) -> None:
+    """Tables and columns of v5; the changes already archived become `changed` events (their
+    summaries are left NULL: `changes` describes them when it shows them), and the current
+    revision's normalized category and time are copied to its revision row."""
+    _create_or_complete_tables(db)
+    db.execute(
+        "insert into article_events (article_id, url, kind, at, revision, capture_id)"
+        " select r.article_id, a.url, 'changed', r.fetched_at, r.revision, r.capture_id"
+        " from article_revisions r join articles a on a.id = r.article_id"
+        " where r.revision > 1 order by r.fetched_at, r.id"
+    )
+    db.execute(
+        "update article_revisions set"
+        " category = (select category from articles a where a.id = article_revisions.article_id),"
+        " published_at = (select published_at from articles a"
+        " where a.id = article_revisions.article_id)"
+        " where revision = (select revision from articles a"
+        " where a.id = article_revisions.article_id)"
+    )
+
+
 # v2: index on articles.duplicate_of (finding an article's duplicates scanned the table).
 # v3: the search index separates words at bidi isolates and the Arabic letter mark.
 # v4: crawl_runs.robots_refused and crawl_runs.category_sweep.
+# v5: articles.removed_at, article_revisions.category and .published_at, article_events (with
+#     a `changed` event for every earlier revision after the first).
 MIGRATIONS: tuple[Callable[[Database], None], ...] = (
     _create_or_complete_tables,
     _create_or_complete_tables,
     _fts_with_separators,
     _create_or_complete_tables,
+    _events,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 # The oldest schema version that read-only commands (export, search, stats) can read as it is
-# (v2 added an index, v3 changed how the search index splits words, v4 added two columns to
-# crawl_runs: all read as before).
+# (v2 added an index, v3 changed how the search index splits words, v4 and v5 added columns and
+# a table: all read as before, the new columns and table as absent).
 READABLE_SINCE = 1
 
 

@@ -7,7 +7,8 @@ queries against it). The reads are grouped by table, one class each; writer.py's
 extend them with the writes, and a Store offers one of each (`store.articles`, ...):
 
     ArticleReads     columns, count, rows, export, search (fulltext.py ranks), known,
-                     revisions, category_labels, breakdown
+                     by_id, by_url, by_slug, newest, revisions, category_labels, breakdown
+    EventReads       of_article, window, revision_pair
     CaptureReads     latest, redirects
     RunReads         last
     FailureReads     urls
@@ -210,6 +211,35 @@ class ArticleReads(Table):
         return dict(self.db.execute("select url, published_date from articles").fetchall())
 
     @user_errors
+    def by_id(self, article_id: int) -> dict[str, Any] | None:
+        """The `articles` row with this id, or None."""
+        rows = list(self.db.table("articles").rows_where("id = ?", [article_id], limit=1))
+        return rows[0] if rows else None
+
+    @user_errors
+    def by_url(self, url: str) -> dict[str, Any] | None:
+        """The `articles` row at exactly `url` (canonical), or None."""
+        rows = list(self.db.table("articles").rows_where("url = ?", [url], limit=1))
+        return rows[0] if rows else None
+
+    @user_errors
+    def newest(self, n: int) -> list[dict[str, Any]]:
+        """The `n` articles archived last (by `first_seen_at`), duplicates left out."""
+        return list(
+            self.db.query(
+                "select url, title, category, published_at, first_seen_at, body_text"
+                " from articles where duplicate_of is null"
+                " order by first_seen_at desc, id desc limit ?",
+                [n],
+            )
+        )
+
+    @user_errors
+    def by_slug(self, slug: str) -> list[dict[str, Any]]:
+        """The `articles` rows whose slug is `slug` (one article in either URL form)."""
+        return list(self.db.table("articles").rows_where("slug = ?", [slug], order_by="id"))
+
+    @user_errors
     def revisions(self, article_id: int) -> list[dict[str, Any]]:
         """The `article_revisions` rows of an article, first version first."""
         return list(
@@ -301,6 +331,70 @@ class RunReads(Table):
             [base_url],
         ).fetchone()
         return row[0] if row else None
+
+
+class EventReads(Table):
+    """Reads of `article_events`: what changed, and when (the `changes` log, history, feeds)."""
+
+    @user_errors
+    def of_article(self, article_id: int) -> list[dict[str, Any]]:
+        """An article's events, oldest first."""
+        return list(
+            self.db.table("article_events").rows_where(
+                "article_id = ?", [article_id], order_by="at, id"
+            )
+        )
+
+    @user_errors
+    def window(
+        self,
+        *,
+        since: str | None = None,
+        until: str | None = None,
+        category_slugs: Sequence[str] = (),
+        include_trivial: bool = False,
+        kinds: Sequence[str] = (),
+        limit: int | None = None,
+    ) -> Iterator[dict[str, Any]]:
+        """Events newest first, with the article's `title` and `category`: those at or after
+        `since` and on or before `until` (UTC dates, `YYYY-MM-DD`), of the articles in
+        `category_slugs`, of `kinds`; trivial changes left out unless `include_trivial`."""
+        conditions, params = [], []
+        if since:
+            conditions.append("e.at >= ?")
+            params.append(since)
+        if until:
+            conditions.append("e.at < date(?, '+1 day')")
+            params.append(until)
+        if category_slugs:
+            conditions.append(f"a.category_slug in ({', '.join('?' * len(category_slugs))})")
+            params.extend(category_slugs)
+        if kinds:
+            conditions.append(f"e.kind in ({', '.join('?' * len(kinds))})")
+            params.extend(kinds)
+        if not include_trivial:
+            conditions.append("coalesce(e.trivial, 0) = 0")
+        where = " and ".join(conditions) or "1"
+        cursor = self.db.execute(
+            "select e.id, e.article_id, e.url, e.revision, e.at, e.kind, e.trivial, e.summary,"
+            " e.detail, e.capture_id, a.title, a.category, a.category_slug"
+            f" from article_events e join articles a on a.id = e.article_id where {where}"
+            " order by e.at desc, e.id desc" + (f" limit {int(limit)}" if limit else ""),
+            params,
+        )
+        names = [d[0] for d in cursor.description]
+        return (dict(zip(names, row, strict=True)) for row in cursor)
+
+    @user_errors
+    def revision_pair(self, article_id: int, revision: int) -> tuple[dict | None, dict | None]:
+        """The revisions `revision - 1` and `revision` of an article (what a change compares)."""
+        rows = {
+            row["revision"]: row
+            for row in self.db.table("article_revisions").rows_where(
+                "article_id = ? and revision in (?, ?)", [article_id, revision - 1, revision]
+            )
+        }
+        return rows.get(revision - 1), rows.get(revision)
 
 
 class FailureReads(Table):

@@ -15,6 +15,9 @@ from typing import Any
 from humas_crawler.archive.record import RECORD_FIELDS
 
 RUN_STATUSES = ("running", "ok", "degraded", "failed", "interrupted")
+# What `article_events` records: a new revision, an archived article gone from the site, and one
+# answering again after that.
+EVENT_KINDS = ("changed", "removed", "restored")
 RUN_COUNTS = (
     "requests",
     "articles_new",
@@ -84,6 +87,7 @@ TABLES: dict[str, TableSpec] = {
             **_text("first_seen_at", "last_fetched_at", "last_changed_at"),
             "revision": int,
             "capture_id": int,
+            "removed_at": str,
         },
         not_null=("url", "first_seen_at", "last_fetched_at", "last_changed_at", "revision"),
         foreign_keys=(("duplicate_of", "articles", "id"), ("capture_id", "captures", "id")),
@@ -105,10 +109,31 @@ TABLES: dict[str, TableSpec] = {
                 "fetched_at", "content_hash", "title", "body_text", "published_raw", "category_raw"
             ),
             "capture_id": int,
+            # As normalized when this version was stored (NULL for versions stored before v5).
+            **_text("category", "published_at"),
         },
         not_null=("article_id", "revision", "fetched_at"),
         foreign_keys=(("article_id", "articles", "id"), ("capture_id", "captures", "id")),
         unique=(("article_id", "revision"),),
+    ),
+    "article_events": TableSpec(
+        columns={
+            "id": int,
+            "article_id": int,
+            **_text("url", "kind", "at"),
+            "revision": int,
+            "run_id": int,
+            "capture_id": int,
+            "trivial": int,
+            **_text("summary", "detail"),
+        },
+        not_null=("article_id", "url", "kind", "at"),
+        foreign_keys=(
+            ("article_id", "articles", "id"),
+            ("run_id", "crawl_runs", "id"),
+            ("capture_id", "captures", "id"),
+        ),
+        indexes=(("at",), ("article_id",)),
     ),
     "quarantine": TableSpec(
         columns={

@@ -40,6 +40,7 @@ from humas_crawler.archive.errors import (
     user_errors,
 )
 from humas_crawler.archive.migrations import check_archive, check_version, check_writable, migrate
+from humas_crawler.archive.queries import EventReads
 from humas_crawler.archive.schema import TABLES
 from humas_crawler.archive.writer import Articles, Captures, Categories, Failures, Quarantine, Runs
 
@@ -57,6 +58,7 @@ class Store:
         self.failures = Failures(self)
         self.quarantine = Quarantine(self)
         self.categories = Categories(self)
+        self.events = EventReads(self)
 
     @classmethod
     def open(

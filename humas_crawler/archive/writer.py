@@ -15,6 +15,7 @@ added with plain INSERTs: the hot path of a crawl.
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
 from dataclasses import dataclass
@@ -33,6 +34,7 @@ from humas_crawler.archive.queries import (
 )
 from humas_crawler.archive.record import ArticleRecord, content_hash
 from humas_crawler.archive.schema import RUN_COUNTS, RUN_STATUSES, TABLES, utc_timestamp
+from humas_crawler.revisions.diff import diff_revisions
 
 if TYPE_CHECKING:
     from humas_crawler.normalize.categories import Taxonomy
@@ -47,6 +49,7 @@ class SaveResult:
     revision: int
     capture_id: int | None
     duplicate_of: int | None
+    restored: bool = False  # it had been found gone from the site, and answered again
 
 
 # Article columns that the store itself maintains: a record never sets them.
@@ -60,9 +63,12 @@ _BOOKKEEPING = frozenset(
         "last_changed_at",
         "revision",
         "capture_id",
+        "removed_at",
     }
 )
 _CONTENT_COLUMNS = tuple(c for c in TABLES["articles"].columns if c not in _BOOKKEEPING)
+# What a change event's diff compares (humas_crawler.revisions.diff).
+_DIFFED = ("title", "category", "published_at", "body_text")
 _CAPTURE_COLUMNS = tuple(c for c in TABLES["captures"].columns if c not in ("id", "run_id"))
 
 
@@ -112,19 +118,28 @@ class Articles(ArticleReads):
             # Fetched at last: no longer a failure to retry (same transaction as the article).
             self.db.execute("delete from fetch_failures where url = ?", [url])
             found = self.db.execute(
-                "select id, content_hash, revision, duplicate_of from articles where url = ?",
+                "select id, content_hash, revision, duplicate_of, removed_at from articles"
+                " where url = ?",
                 [url],
             ).fetchone()
             if found is None:
                 return self._insert(url, content, fetched_at, capture_id)
-            article_id, old_hash, revision, duplicate_of = found
+            article_id, old_hash, revision, duplicate_of, removed_at = found
+            restored = removed_at is not None
+            if restored:
+                # Answering again after it was found gone: the gap stays in its events.
+                self.db.table("articles").update(article_id, {"removed_at": None})
+                self._event(article_id, url, "restored", fetched_at, revision, capture_id)
             if old_hash == content["content_hash"]:
                 moved = {"last_fetched_at": fetched_at}
                 if capture_id is not None:
                     moved["capture_id"] = capture_id
                 self.db.table("articles").update(article_id, moved)
-                return SaveResult("unchanged", article_id, revision, capture_id, duplicate_of)
-            return self._update(article_id, revision + 1, content, fetched_at, capture_id)
+                return SaveResult(
+                    "unchanged", article_id, revision, capture_id, duplicate_of, restored
+                )
+            result = self._update(article_id, revision + 1, content, fetched_at, capture_id)
+            return dataclasses.replace(result, restored=restored)
 
     def _insert(
         self, url: str, content: dict[str, Any], fetched_at: str, capture_id: int | None
@@ -153,6 +168,14 @@ class Articles(ArticleReads):
         capture_id: int | None,
     ) -> SaveResult:
         duplicate_of = self._original_of(content["content_hash"], exclude_id=article_id)
+        before = self.db.execute(
+            "select url, title, category, published_at, body_text from articles where id = ?",
+            [article_id],
+        ).fetchone()
+        diff = diff_revisions(
+            dict(zip(("url", *_DIFFED), before, strict=True)),
+            {name: content.get(name) for name in _DIFFED},
+        )
         changes = {
             **content,
             "duplicate_of": duplicate_of,
@@ -165,7 +188,78 @@ class Articles(ArticleReads):
         self.db.table("articles").update(article_id, changes)
         self._rehome_duplicates_of(article_id)
         self._insert_revision(article_id, revision, content, fetched_at, capture_id)
+        self._event(
+            article_id,
+            before[0],
+            "changed",
+            fetched_at,
+            revision,
+            capture_id,
+            trivial=diff.trivial,
+            summary=diff.summary(),
+        )
         return SaveResult("changed", article_id, revision, capture_id, duplicate_of)
+
+    @user_errors
+    def mark_removed(
+        self,
+        url: str,
+        *,
+        at: str,
+        detail: str,
+        run_id: int | None,
+        capture_id: int | None = None,
+    ) -> bool:
+        """Note that the archived article at `url` is gone from the site (404, 410, a redirect to
+        a page that is not an article): `removed_at` is set the first time, with a `removed`
+        event; its text and captures stay. False when no article has that URL or it was already
+        marked."""
+        with self.store.transaction():
+            found = self.db.execute(
+                "select id, revision from articles where url = ? and removed_at is null", [url]
+            ).fetchone()
+            if found is None:
+                return False
+            article_id, revision = found
+            self.db.table("articles").update(article_id, {"removed_at": at})
+            self._event(
+                article_id, url, "removed", at, revision, capture_id, run_id=run_id, detail=detail
+            )
+            return True
+
+    def _event(
+        self,
+        article_id: int,
+        url: str,
+        kind: str,
+        at: str,
+        revision: int,
+        capture_id: int | None,
+        *,
+        run_id: int | None = None,
+        trivial: bool | None = None,
+        summary: str | None = None,
+        detail: str | None = None,
+    ) -> None:
+        if run_id is None and capture_id is not None:
+            row = self.db.execute("select run_id from captures where id = ?", [capture_id])
+            run_id = (row.fetchone() or (None,))[0]
+        _insert_row(
+            self.db,
+            "article_events",
+            {
+                "article_id": article_id,
+                "url": url,
+                "kind": kind,
+                "at": at,
+                "revision": revision,
+                "run_id": run_id,
+                "capture_id": capture_id,
+                "trivial": None if trivial is None else int(trivial),
+                "summary": summary,
+                "detail": detail,
+            },
+        )
 
     def _insert_revision(
         self,
@@ -188,6 +282,8 @@ class Articles(ArticleReads):
                 "published_raw": content.get("published_raw"),
                 "category_raw": content.get("category_raw"),
                 "capture_id": capture_id,
+                "category": content.get("category"),
+                "published_at": content.get("published_at"),
             },
         )
 

@@ -11,6 +11,8 @@ from humas_crawler import __version__
 from humas_crawler.cli.browse import browse
 from humas_crawler.cli.crawl import crawl
 from humas_crawler.cli.export import export
+from humas_crawler.cli.feeds import feeds
+from humas_crawler.cli.history import changes, history
 from humas_crawler.cli.inspect import inspect, save_fixture
 from humas_crawler.cli.options import archive_errors
 from humas_crawler.cli.reparse import reparse
@@ -45,7 +47,20 @@ def main() -> None:
     """
 
 
-for command in (inspect, save_fixture, crawl, export, search, stats, reparse, browse, replica):
+for command in (
+    inspect,
+    save_fixture,
+    crawl,
+    export,
+    search,
+    history,
+    changes,
+    feeds,
+    stats,
+    reparse,
+    browse,
+    replica,
+):
     main.add_command(command)
 
 if __name__ == "__main__":  # pragma: no cover

@@ -52,6 +52,11 @@ def metadata_resource():
     return resources.files("humas_crawler") / "datasette" / "metadata.yml"
 
 
+def plugins_dir() -> Path:
+    """The shipped Datasette plugins (a directory inside the installed package)."""
+    return Path(str(resources.files("humas_crawler") / "datasette" / "plugins"))
+
+
 def database_name(db: Path) -> str:
     """The name Datasette gives the archive file: its stem (`data/humas.sqlite` is `humas`)."""
     return Path(db).stem
@@ -99,6 +104,8 @@ def datasette_command(
     # Default mode: read-only connections (?mode=ro), live while a crawl writes (WAL).
     command += ["--immutable", str(db)] if immutable else [str(db)]
     command += ["--metadata", str(metadata), "--host", host, "--port", str(port)]
+    # The history page of an article (/-/history?id=N) and the links to it.
+    command += ["--plugins-dir", str(plugins_dir())]
     if open_browser:
         command.append("--open")
     return command

@@ -73,6 +73,12 @@ if TYPE_CHECKING:
     help="Where WARC files go.  [default: a `warc` directory beside the database]",
 )
 @click.option(
+    "--no-feeds",
+    is_flag=True,
+    help="Do not rewrite the Atom feeds (new.atom, changed.atom beside the database) after"
+    " the run.",
+)
+@click.option(
     "--log-level",
     type=click.Choice(["DEBUG", "INFO", "WARNING", "ERROR"]),
     default="INFO",
@@ -99,6 +105,7 @@ def crawl(
     concurrency: int,
     jobdir: Path | None,
     warc_dir: Path,
+    no_feeds: bool,
     log_level: str,
     overrides: dict[str, str],
 ) -> None:
@@ -135,7 +142,7 @@ def crawl(
             jobdir=jobdir,
             warc_dir=warc_dir or warc_dir_for(db),
             log_level=log_level,
-            extra_settings=dict(overrides),
+            extra_settings={**({"HUMAS_FEEDS": False} if no_feeds else {}), **overrides},
         )
     )
     if outcome.run is None and outcome.exit_code != 0:

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import difflib
 import errno
+import os
 import re
 import sqlite3
+import sys
 from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
 from datetime import date
@@ -78,7 +80,7 @@ def db_option(function: F) -> F:
     )(function)
 
 
-def _day(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
+def parse_day(ctx: click.Context, param: click.Parameter, value: str | None) -> str | None:
     if value is None:
         return None
     try:
@@ -97,13 +99,13 @@ def filter_options(function: F) -> F:
         (
             click.option(
                 "--since",
-                callback=_day,
+                callback=parse_day,
                 metavar="YYYY-MM-DD",
                 help="Published on or after this day (WITA).",
             ),
             click.option(
                 "--until",
-                callback=_day,
+                callback=parse_day,
                 metavar="YYYY-MM-DD",
                 help="Published on or before this day (WITA).",
             ),
@@ -129,6 +131,11 @@ def filter_options(function: F) -> F:
 # them (ESC opens an escape sequence that can clear the screen or rewrite what is shown, CR
 # overwrites the line), and the site's text is not to be trusted with a terminal.
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def color_wanted() -> bool:
+    """Colours on a terminal (unless $NO_COLOR is set), plain text anywhere else."""
+    return sys.stdout.isatty() and "NO_COLOR" not in os.environ
 
 
 def printable(text: str) -> str:

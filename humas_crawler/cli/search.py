@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -14,6 +12,7 @@ from humas_crawler.archive.errors import FTSQueryError
 from humas_crawler.cli.options import (
     archive_errors,
     article_filter,
+    color_wanted,
     db_option,
     filter_options,
     fts_query,
@@ -99,7 +98,7 @@ def search(
         return
     if not hits:
         return
-    color = _color_wanted()
+    color = color_wanted()
     for rank, hit in enumerate(hits, 1):
         date = hit["published_date"] or "(no date)"
         category = printable(hit["category"] or "(no category)")
@@ -110,11 +109,6 @@ def search(
             click.echo(f"     {_marked(' '.join(hit['snippet'].split()), color)}")
         if hit["duplicate_of"] is not None:
             click.echo(f"     (duplicate of article {hit['duplicate_of']})")
-
-
-def _color_wanted() -> bool:
-    """Colours on a terminal (unless $NO_COLOR is set), brackets anywhere else."""
-    return sys.stdout.isatty() and "NO_COLOR" not in os.environ
 
 
 def _marked(text: str, color: bool, *, bold: bool = False, exact: bool = False) -> str:

@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import sys
 import time
+from pathlib import Path
 from typing import Any
 
 from scrapy import Spider, signals
@@ -15,6 +16,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
+from humas_crawler.archive.errors import StoreError
 from humas_crawler.crawl.archive import ARCHIVE_ERROR, CrawlArchive
 from humas_crawler.crawl.frontier import CATEGORY_SWEEP_STAT
 from humas_crawler.crawl.monitor import (
@@ -27,6 +29,8 @@ from humas_crawler.crawl.monitor import (
 from humas_crawler.crawl.pipelines import CoveragePipeline
 from humas_crawler.crawl.reachability import CAUSE_STAT
 from humas_crawler.crawl.robots import REFUSED_STAT as ROBOTS_REFUSED
+from humas_crawler.defaults import feeds_dir_for
+from humas_crawler.revisions.feeds import write_feeds
 
 logger = logging.getLogger(__name__)
 
@@ -112,6 +116,45 @@ class RunRecorder:
         )
         for problem in problems:
             logger.error("run %s %s: %s", archive.run_id, status, problem)
+
+
+class FeedWriter:
+    """After a run that stored something (new, changed, removed or restored articles), rewrite
+    the archive's Atom feeds (`new.atom`, `changed.atom`) in HUMAS_FEEDS_DIR (default `feeds`
+    beside the database). HUMAS_FEEDS = False (`crawl --no-feeds`) turns it off. A feed that
+    cannot be written is an error in the log, not a failed run: the archive itself is whole.
+    """
+
+    def __init__(self, crawler: Crawler, out_dir: Path | None) -> None:
+        self.crawler = crawler
+        self.out_dir = out_dir
+        crawler.signals.connect(self.spider_closed, signal=signals.spider_closed)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> FeedWriter:
+        settings = crawler.settings
+        if not settings.getbool("HUMAS_FEEDS", True):
+            raise NotConfigured("HUMAS_FEEDS is off.")
+        out_dir = settings.get("HUMAS_FEEDS_DIR")
+        return cls(crawler, Path(out_dir) if out_dir else None)
+
+    def spider_closed(self, spider: Spider, reason: str) -> None:
+        archive = self.crawler.get_extension(CrawlArchive)
+        values = self.crawler.stats.get_stats()
+        stored = sum(int(values.get(f"humas/article_{k}", 0)) for k in _STORED)
+        if archive is None or archive.store is None or archive.site is None or not stored:
+            return
+        out_dir = self.out_dir or feeds_dir_for(archive.db_path)
+        try:
+            write_feeds(archive.store, out_dir, site_url=archive.site.base_url)
+        except (OSError, StoreError) as exc:
+            logger.error("the feeds could not be written to %s: %s", out_dir, exc)
+            return
+        logger.info("feeds written to %s", out_dir)
+
+
+# What makes a run worth new feeds: humas/article_<outcome> counts.
+_STORED = ("new", "changed", "removed", "restored")
 
 
 class Progress:

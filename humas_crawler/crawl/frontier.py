@@ -198,6 +198,25 @@ class Frontier:
         self.scheduled.add(key)
         return True
 
+    def archived_url(self, url: str) -> str | None:
+        """The URL the archive keeps the article at `url` under, if it has it."""
+        return self._archived.get(self.key(url))
+
+    def revisits(self) -> list[str]:
+        """Archived articles to ask for whether or not a page links them, so a take-down (which
+        also takes the article off every listing) is seen: every one in `full` mode, those
+        published within `revisit_days` in `incremental` mode. Newest first."""
+        if self.mode == "full":
+            chosen = list(self._known.items())
+        else:
+            chosen = [
+                (key, published)
+                for key, published in self._known.items()
+                if published is not None and published >= self._revisit_from
+            ]
+        chosen.sort(key=lambda item: item[1] or "", reverse=True)
+        return [self._archived[key] for key, _ in chosen]
+
     def request_url(self, url: str) -> tuple[str, str | None]:
         """(URL to ask for the article `url` links, the URL to fall back to if it answers 404)."""
         key = self.key(url)

@@ -50,3 +50,13 @@ class RobotsRefusedItem:
     earlier run is dropped."""
 
     url: str
+
+
+@dataclass
+class RemovedItem:
+    """An archived article gone from the site (404, 410, a redirect to a page that is not an
+    article): marked removed, its text and captures kept."""
+
+    url: str  # as archived
+    detail: str
+    capture: dict[str, Any] | None = None

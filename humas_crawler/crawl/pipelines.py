@@ -10,12 +10,14 @@ from scrapy.exceptions import DropItem, NotConfigured
 from scrapy.utils.defer import deferred_from_coro
 
 from humas_crawler.archive.errors import StoreError
+from humas_crawler.archive.schema import utc_timestamp
 from humas_crawler.crawl.archive import ARCHIVE_ERROR, CrawlArchive
 from humas_crawler.crawl.items import (
     ArticleItem,
     FetchFailedItem,
     FetchRecoveredItem,
     QuarantineItem,
+    RemovedItem,
     RobotsRefusedItem,
 )
 from humas_crawler.crawl.monitor import Coverage
@@ -74,6 +76,8 @@ class ArchivePipeline:
                 item.record, capture=item.capture, run_id=run_id, fetched_at=item.fetched_at
             )
             stats.inc_value(f"humas/article_{result.outcome}")
+            if result.restored:
+                stats.inc_value("humas/article_restored")
             if result.duplicate_of is not None and result.outcome == "new":
                 stats.inc_value("humas/article_duplicate")
             if item.timestamp_error:
@@ -94,6 +98,16 @@ class ArchivePipeline:
             capture_id = store.captures.add(item.capture, run_id) if item.capture else None
             store.quarantine.add(item.url, item.reason, item.detail, run_id, capture_id)
             stats.inc_value("humas/quarantined")
+        elif isinstance(item, RemovedItem):
+            capture_id = store.captures.add(item.capture, run_id) if item.capture else None
+            if store.articles.mark_removed(
+                item.url,
+                at=utc_timestamp(),
+                detail=item.detail,
+                run_id=run_id,
+                capture_id=capture_id,
+            ):
+                stats.inc_value("humas/article_removed")
         elif isinstance(item, FetchFailedItem):
             store.failures.record(item.url, item.error, run_id)
             stats.inc_value("humas/fetch_failed")

@@ -16,12 +16,21 @@ from humas_crawler.normalize import Site
 logger = logging.getLogger(__name__)
 
 REDIRECT_STATUSES = frozenset({301, 302, 303, 307, 308})
+# request.meta key: the request asks for an article page (set by the spider).
+ARTICLE = "humas_article"
 
 
 class RefusedRedirect(IgnoreRequest):
     """A redirect the crawl does not follow; `reason` is its quarantine reason."""
 
     reason = "redirect-refused"
+
+
+class RedirectedAway(RefusedRedirect):
+    """An article URL redirecting to a page that is not an article (the home page, a listing):
+    the article was taken down, or never was one."""
+
+    reason = "not-an-article"
 
 
 class OffsiteRedirect(RefusedRedirect):
@@ -40,7 +49,8 @@ class RedirectGuardMiddleware:
     """Look at each 3xx before Scrapy's RedirectMiddleware follows it (priority above 600).
 
     A `Location` on another host raises OffsiteRedirect; one back to a URL already in the chain,
-    or a chain longer than REDIRECT_MAX_TIMES, raises RedirectLoop. Both reach the request's
+    or a chain longer than REDIRECT_MAX_TIMES, raises RedirectLoop; an article request sent to a
+    page that is not an article raises RedirectedAway. Both reach the request's
     errback (the spider quarantines the URL with the reason) and count in `humas/redirect_*`.
     Without this, Scrapy's offsite filter would drop the first quietly and its duplicate filter
     the second.
@@ -88,6 +98,11 @@ class RedirectGuardMiddleware:
         if len(chain) > self.max_hops:
             stats.inc_value("humas/redirect_loop")
             raise RedirectLoop(f"{chain[0]} redirects more than {self.max_hops} times")
+        if request.meta.get(ARTICLE) and not self.site.is_article_url(target):
+            # Not followed: the page it leads to is no article, and many taken-down articles
+            # lead to the same one, which the duplicate filter would drop without a word.
+            stats.inc_value("humas/redirect_away")
+            raise RedirectedAway(f"{chain[0]} redirects to {target}, which is not an article")
         if request.meta.get("retry_times") and request.dont_filter:
             # A retry passes the duplicate filter (it is the same URL again), and the redirect
             # would inherit that: a page already fetched under its final URL would be fetched

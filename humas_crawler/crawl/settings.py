@@ -58,6 +58,8 @@ EXTENSIONS = {
     # The archive first: it takes the crawl lock before anything else exists.
     "humas_crawler.crawl.archive.CrawlArchive": 50,
     "humas_crawler.crawl.extensions.RunRecorder": 100,
+    # After the run is recorded, before the archive closes: the Atom feeds.
+    "humas_crawler.crawl.extensions.FeedWriter": 105,
     # After the RunRecorder: it reads the run's status when the spider closes.
     "humas_crawler.crawl.jobdir.JobdirGuard": 110,
     "humas_crawler.crawl.extensions.Progress": 500,
@@ -87,6 +89,10 @@ HUMAS_WARC_DIR = None
 HUMAS_WARC_MAX_BYTES = defaults.WARC_MAX_BYTES
 # fsync each WARC record: guards against power loss; a killed crawl loses nothing without it.
 HUMAS_WARC_FSYNC = False
+# Atom feeds of new and changed articles after each run that stored something; None: `feeds`
+# beside HUMAS_DB.
+HUMAS_FEEDS = True
+HUMAS_FEEDS_DIR = None
 # Monitoring thresholds: below them a run is `degraded` (exit code 3).
 HUMAS_MIN_COVERAGE_TITLE = 0.95
 HUMAS_MIN_COVERAGE_PUBLISHED_AT = 0.90

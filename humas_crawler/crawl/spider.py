@@ -23,10 +23,11 @@ from humas_crawler.crawl.items import (
     FetchFailedItem,
     FetchRecoveredItem,
     QuarantineItem,
+    RemovedItem,
     RobotsRefusedItem,
 )
 from humas_crawler.crawl.middlewares import CAPTURE, DEFER_CAPTURE
-from humas_crawler.crawl.redirects import RefusedRedirect
+from humas_crawler.crawl.redirects import ARTICLE, RedirectedAway, RefusedRedirect
 from humas_crawler.crawl.robots import RobotsRefused, robots_fetched
 from humas_crawler.defaults import CATEGORY_SWEEP_DAYS, crawl_workers
 from humas_crawler.extract.decode import decode_page
@@ -121,6 +122,13 @@ class KaltimprovSpider(Spider):
         listing = self._listing_request(f"{base}{LISTING_PATH}")
         if listing is not None:
             yield listing
+        # Archived articles asked for whether or not a listing still links them: a take-down
+        # takes the article off every listing too (all of them in full mode, the recent ones
+        # otherwise).
+        for url in self.frontier.revisits():
+            request = self._article_request(url)
+            if request is not None:
+                yield request
         # What failed last run is asked for again: articles, and listing pages (whose articles
         # an incremental run would otherwise never reach again).
         for url in sorted(self.frontier.failed):
@@ -159,7 +167,7 @@ class KaltimprovSpider(Spider):
             url,
             callback=self.parse_article,
             errback=self.article_failed,
-            meta=meta,
+            meta={**meta, ARTICLE: True},
             priority=ARTICLE_PRIORITY,
         )
 
@@ -253,7 +261,12 @@ class KaltimprovSpider(Spider):
             # The page the link named lives at `url`: later links in either form are known.
             self.frontier.learn_alias(asked, url)
         if not self.site.is_article_url(url):
-            detail = f"{response.request.url} led to {response.url}"
+            detail = f"{asked or response.request.url} led to {response.url}"
+            archived = self.frontier.archived_url(asked) if asked else None
+            if archived is not None:
+                # An archived article now redirecting to the home page or a listing: taken down.
+                yield RemovedItem(archived, f"redirected: {detail}", capture)
+                return
             yield QuarantineItem(url, "not-an-article", detail, capture)
             return
         try:
@@ -297,6 +310,12 @@ class KaltimprovSpider(Spider):
             yield self._refused_by_robots(request)
             return
         url = self.site.canonicalize(request.url) or request.url
+        if failure.check(RedirectedAway):
+            archived = self.frontier.archived_url(url) if self.frontier else None
+            if archived is not None:
+                # An archived article now sent to the home page or a listing: taken down.
+                yield RemovedItem(archived, f"redirected: {failure.value}")
+                return
         refused = _refusal(failure)
         if refused is not None:
             # Permanent until the site changes: quarantined with the reason (the 3xx or the
@@ -316,6 +335,11 @@ class KaltimprovSpider(Spider):
                 yield self._fetch_article(fallback, {DEFER_CAPTURE: True})
                 return
             if response.status in (404, 410):
+                archived = self.frontier.archived_url(url) if self.frontier else None
+                if archived is not None:
+                    # An archived article gone from the site: removed, its text kept.
+                    yield RemovedItem(archived, f"{request.url} answered {response.status}")
+                    return
                 # Gone for good: quarantined with its reason, not retried every run.
                 yield QuarantineItem(
                     url, f"http-{response.status}", f"{request.url} answered {response.status}"

@@ -18,6 +18,8 @@ WITA = ZoneInfo("Asia/Makassar")
 # The current site (`/detailberita/<slug>`) carries everything published from 2025 on.
 NEW_FORM_FROM = datetime(2025, 1, 1, tzinfo=WITA)
 LINK_FORMS = REPLICA_LINK_FORMS
+# How the page of an article taken off the site answers (ReplicaSite.take_down).
+TAKE_DOWNS = ("404", "410", "home")
 # Before 2017 the site shows every time as `Jam 00:00:00`: only the day is known.
 TIME_KNOWN_FROM = datetime(2017, 1, 1, tzinfo=WITA)
 # The oldest article of a generated site, whatever its size.
@@ -984,6 +986,7 @@ class ReplicaSite:
         self._writer = _Writer(self._rng)
         self._articles: list[ReplicaArticle] = []
         self._index_cache: tuple[int, _Index] | None = None
+        self._taken_down: dict[str, tuple[ReplicaArticle, str]] = {}
         dates = sorted(_spread_dates(articles, self.now, self._rng))
         labels = list(CATEGORY_LABELS[: len(dates)])
         weights = [3 if desk.role in _LEADERS else 1 for desk in _DESKS.values()]
@@ -1138,14 +1141,24 @@ class ReplicaSite:
             return added
 
     def edit_article(
-        self, slug: str, *, title: str | None = None, paragraphs: list[str] | None = None
+        self,
+        slug: str,
+        *,
+        title: str | None = None,
+        paragraphs: list[str] | None = None,
+        category: str | None = None,
     ) -> ReplicaArticle:
-        """Change an article's content (its slug stays): revision + 1."""
+        """Change an article's content (its slug stays): revision + 1. `category` is one of
+        CATEGORY_LABELS (a recategorization)."""
         with self._lock:
             at, old = self._find(slug)
             changes: dict = {"revision": old.revision + 1, "modified": datetime.now(WITA)}
             if title is not None:
                 changes["title"] = title
+            if category is not None:
+                if category not in CATEGORY_LABELS:
+                    raise ValueError(f"unknown category {category!r}")
+                changes["category"] = category
             if paragraphs is not None:
                 changes["paragraphs"] = list(paragraphs)
                 opening = old.style.dateline_text
@@ -1172,11 +1185,33 @@ class ReplicaSite:
 
     def remove_article(self, slug: str) -> ReplicaArticle:
         """Take an article off the site: its pages answer 404 afterwards."""
+        return self.take_down(slug, "404")
+
+    def take_down(self, slug: str, how: str = "404") -> ReplicaArticle:
+        """Take an article off the site and off every list: its page answers 404, 410
+        (`how="410"`) or redirects to the home page (`how="home"`). `restore` brings it back."""
+        if how not in TAKE_DOWNS:
+            raise ValueError(f"how must be one of {', '.join(TAKE_DOWNS)}")
         with self._lock:
             at, old = self._find(slug)
             del self._articles[at]
+            self._taken_down[slug] = (old, how)
             self.revision += 1
             return old
+
+    def taken_down(self, slug: str) -> str | None:
+        """How a taken-down article's page answers (`404`, `410`, `home`), or None."""
+        with self._lock:
+            found = self._taken_down.get(slug)
+            return found[1] if found else None
+
+    def restore(self, slug: str) -> ReplicaArticle:
+        """Put a taken-down article back, as it was."""
+        with self._lock:
+            article, _ = self._taken_down.pop(slug)
+            self._articles.append(article)
+            self.revision += 1
+            return article
 
     def _find(self, slug: str) -> tuple[int, ReplicaArticle]:
         for at, article in enumerate(self._articles):

@@ -237,7 +237,14 @@ class ReplicaServer:
             return ("category", slug, page), lambda: self._listing(slug, page)
         if head in ("berita", "detailberita"):
             article = site.by_slug(slug)
-            if article is None or (head == "detailberita" and article.form == "old"):
+            if article is None:
+                how = site.taken_down(slug)
+                if how == "410":
+                    return None, lambda: _html(410, render.not_found_page(path))
+                if how == "home":
+                    return None, lambda: self._moved_to(self.base_url + "/")
+                return None, _missing(path)
+            if head == "detailberita" and article.form == "old":
                 return None, _missing(path)
             if head == "berita" and article.form == "new":
                 return None, lambda: self._moved(article)
@@ -308,8 +315,10 @@ class ReplicaServer:
         return _html(200, html, ("Last-Modified", _http_date(article.last_modified)))
 
     def _moved(self, article: ReplicaArticle) -> Response:
-        location = self.base_url + article.path
-        return _html(301, render.moved_page(location), ("Location", location))
+        return self._moved_to(self.base_url + article.path, 301)
+
+    def _moved_to(self, location: str, status: int = 302) -> Response:
+        return _html(status, render.moved_page(location), ("Location", location))
 
 
 def _missing(path: str) -> Callable[[], Response]:
