@@ -98,10 +98,10 @@ def test_phrase_and_prefix(db: Path) -> None:
 
 
 def test_color_on_a_terminal_brackets_elsewhere(db: Path, monkeypatch) -> None:
-    monkeypatch.setattr(search_module, "_color_wanted", lambda: True)
+    monkeypatch.setattr(search_module, "color_wanted", lambda: True)
     result = CliRunner().invoke(search, ["--db", str(db), "sungai"], color=True)
     assert "\x1b[" in result.stdout and "[Sungai]" not in result.stdout
-    monkeypatch.setattr(search_module, "_color_wanted", lambda: False)
+    monkeypatch.setattr(search_module, "color_wanted", lambda: False)
     assert "[Sungai]" in run("--db", str(db), "sungai").stdout
 
 

@@ -18,7 +18,6 @@ h1 { font-size: 1.6rem; margin-bottom: .2rem; }
 .url { font-family: monospace; font-size: .85rem; color: #555; word-break: break-all; }
 .revision { border-top: 1px solid #ccc; margin-top: 1.5rem; padding-top: .8rem; }
 .meta { font-family: sans-serif; font-size: .85rem; color: #555; }
-.summary { font-family: sans-serif; font-weight: bold; }
 .trivial { color: #777; font-style: italic; }
 .event { font-family: sans-serif; margin-top: 1.2rem; padding: .4rem .6rem; background: #fff4e5; }
 .removed-banner { background: #fde2e2; padding: .5rem .8rem; font-family: sans-serif; }
@@ -89,8 +88,9 @@ def _revision(
         )
         return f"{head}<h3>{escape(fields['title'] or '')}</h3>{meta}{body}</section>"
     diff = diff_revisions(revision_fields(previous), fields)
-    kind = ' class="summary trivial"' if diff.trivial else ' class="summary"'
-    return f"{head}<p{kind}>{escape(diff.summary())}</p>{diff.to_html()}</section>"
+    # to_html() opens with the one-line summary.
+    kind = ' class="trivial"' if diff.trivial else ""
+    return f"{head}<div{kind}>{diff.to_html()}</div></section>"
 
 
 def _event(event: Mapping[str, Any]) -> str:
