@@ -21,6 +21,7 @@ from __future__ import annotations
 import argparse
 import random
 import shutil
+import sqlite3
 import statistics
 import subprocess
 import sys
@@ -59,6 +60,18 @@ def add_revisions(path: Path, revised: int, versions: int, seed: int) -> tuple[s
     """Store the revisions; the URL of the article with `versions` revisions, and seconds."""
     rng = random.Random(seed)
     started = time.perf_counter()
+    # The synthetic archive's rows were inserted directly: give each its first revision, as a
+    # crawl would have stored it, so that every change has something to be compared with.
+    conn = sqlite3.connect(path)
+    with conn:
+        conn.execute(
+            "insert into article_revisions (article_id, revision, fetched_at, content_hash,"
+            " title, body_text, published_raw, category_raw, category, published_at)"
+            " select id, 1, first_seen_at, content_hash, title, body_text, published_raw,"
+            " category_raw, category, published_at from articles"
+            " where id not in (select article_id from article_revisions)"
+        )
+    conn.close()
     with Store.open(path) as store:
         run_id = store.runs.start("full", SITE)
         rows = list(store.articles.rows())

@@ -224,12 +224,12 @@ class ArticleReads(Table):
 
     @user_errors
     def newest(self, n: int) -> list[dict[str, Any]]:
-        """The `n` articles archived last (by `first_seen_at`), duplicates left out."""
+        """The `n` articles archived last, duplicates left out (row ids grow in the order
+        articles are first archived: no sort of the table)."""
         return list(
             self.db.query(
                 "select url, title, category, published_at, first_seen_at, body_text"
-                " from articles where duplicate_of is null"
-                " order by first_seen_at desc, id desc limit ?",
+                " from articles where duplicate_of is null order by id desc limit ?",
                 [n],
             )
         )
