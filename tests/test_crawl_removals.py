@@ -3,9 +3,14 @@ for a transient failure, and restored when they answer again."""
 
 from __future__ import annotations
 
+import json
+import subprocess
+import sys
+
+import feedparser
 import pytest
 
-from humas_crawler.replica.checks import rows
+from humas_crawler.replica.checks import DB, rows
 from humas_crawler.replica.model import ReplicaSite
 from humas_crawler.replica.server import ReplicaServer, Request, Response
 from tests.helpers.crawling import crawl
@@ -54,11 +59,45 @@ def test_take_downs_are_removals_and_a_return_is_a_restoration(tmp_path) -> None
         )[0]
         assert kept["title"] == old[2].title and kept["capture_id"]
         assert rows(tmp_path, "select * from quarantine") == []
+        # The changes log, the history and the feed say so.
+        listed = changes(tmp_path)
+        assert sorted((r["url"].rsplit("/", 1)[-1], r["kind"]) for r in listed) == sorted(
+            (a.slug, "removed") for a in (recent, *old)
+        )
+        assert all(r["summary"].startswith("removed from the site") for r in listed)
+        assert any("answered 410" in r["summary"] for r in listed)
+        assert any("redirect" in r["summary"] for r in listed)
+        gone_410 = history(tmp_path, f"{server.base_url}{old[1].path}")
+        assert gone_410["removed_at"] and [r["revision"] for r in gone_410["revisions"]] == [1]
+        feed = feedparser.parse(str(tmp_path / "feeds" / "changed.atom"))
+        assert not feed.bozo and len(feed.entries) == 4
         # Back on the site: restored, the gap kept in the events.
         site.restore(recent.slug)
         assert crawl(server, tmp_path).returncode == 0
         assert events(tmp_path)[-1] == (recent.slug, "restored")
         assert removed(tmp_path)[recent.slug] is None
+        assert changes(tmp_path)[0]["kind"] == "restored"
+        assert history(tmp_path, f"{server.base_url}{recent.path}")["removed_at"] is None
+
+
+def changes(tmp) -> list[dict]:
+    result = subprocess.run(
+        [sys.executable, "-m", "humas_crawler", "changes", "--json", "--db", str(tmp / DB)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return [json.loads(line) for line in result.stdout.splitlines()]
+
+
+def history(tmp, url: str) -> dict:
+    result = subprocess.run(
+        [sys.executable, "-m", "humas_crawler", "history", url, "--json", "--db", str(tmp / DB)],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return json.loads(result.stdout)
 
 
 def test_a_transient_failure_is_not_a_removal(tmp_path) -> None:
