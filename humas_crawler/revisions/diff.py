@@ -215,7 +215,14 @@ def _sentences(body: str) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]
     """A body's sentences and their comparison keys. Cached: a history diffs each revision
     against the one before and the one after, so every body is read twice."""
     sentences = tuple(split_sentences(body))
-    return sentences, tuple(comparison_key(s) for s in sentences)
+    return sentences, tuple(map(_sentence_key, sentences))
+
+
+@lru_cache(maxsize=4096)
+def _sentence_key(sentence: str) -> tuple[str, ...]:
+    """Cached too: two revisions share most of their sentences, and a history shares them
+    across all its revisions."""
+    return comparison_key(sentence)
 
 
 def _kept(a: tuple[str, ...], b: tuple[str, ...]) -> int:
