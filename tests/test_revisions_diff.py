@@ -400,3 +400,12 @@ def test_word_runs_rebuild_the_new_text(old: str, new: str) -> None:
     runs = word_runs(old, new)
     assert "".join(text for op, text in runs if op != "delete") == new
     assert all(op in ("equal", "insert", "delete") and text for op, text in runs)
+
+
+def test_to_text_lets_no_control_character_of_a_page_reach_the_terminal() -> None:
+    body = body_with(("Rp 5", "Rp \x1b]0;x\x075")) + "\n\nTeks \x1b[2J bersih\x9b31m."
+    diff = diff_revisions(OLD, revised(category="Eko\x1bnomi", body_text=body))
+    for text in (diff.to_text(), diff.to_text(color=True)):
+        assert "\x07" not in text and "\x9b" not in text
+        assert re.sub(r"\x1b\[(?:3[126])?m|\x1b\[0m", "", text).count("\x1b") == 0
+    assert "+ Teks \ufffd[2J bersih\ufffd31m." in diff.to_text().splitlines()
