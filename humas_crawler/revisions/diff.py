@@ -138,7 +138,7 @@ class RevisionDiff:
         if self.sentences:
             out.append('<ul class="revision-sentences">')
             for change in self.sentences:
-                out.append(f'<li class="{change.op}">{_change_html(change)}</li>')
+                out.append(f'<li class="{_esc(change.op)}">{_change_html(change)}</li>')
             out.append("</ul>")
         out.append("</div>")
         return "\n".join(out)
@@ -146,25 +146,36 @@ class RevisionDiff:
     def to_text(self, color: bool = False) -> str:
         """Lines for a terminal: `+ added`, `- removed`, `~ edited` with `[-old-]{+new+}` word
         marks, `> moved`; field changes first. ANSI colors too when `color`. The summary when
-        there is nothing to show line by line."""
+        there is nothing to show line by line. Control characters of the texts (a page's stray
+        escape sequence) are shown as U+FFFD, so only our colors reach the terminal."""
         paint = _ansi if color else _plain
         lines = []
         if self.title:
             lines.append("~ title: " + _runs_text(word_runs(*self.title), paint))
         for label, value in (("category", self.category), ("published", self.published_at)):
             if value:
-                old, new = (v if v is not None else "(none)" for v in value)
+                old, new = (_safe(v) if v is not None else "(none)" for v in value)
                 lines.append(f"~ {label}: {paint(old, RED)} -> {paint(new, GREEN)}")
         for change in self.sentences:
             if change.op == "added":
-                lines.append(paint(f"+ {change.new}", GREEN))
+                lines.append(paint(f"+ {_safe(change.new or '')}", GREEN))
             elif change.op == "removed":
-                lines.append(paint(f"- {change.old}", RED))
+                lines.append(paint(f"- {_safe(change.old or '')}", RED))
             elif change.op == "moved":
-                lines.append(paint(f"> {change.new}", CYAN))
+                lines.append(paint(f"> {_safe(change.new or '')}", CYAN))
             else:
                 lines.append("~ " + _runs_text(change.words, paint))
         return "\n".join(lines) if lines else self.summary()
+
+
+_CONTROL = str.maketrans(
+    dict.fromkeys([*range(0x00, 0x09), *range(0x0A, 0x20), *range(0x7F, 0xA0)], "\ufffd")
+)
+
+
+def _safe(text: str) -> str:
+    """`text` with no control character left to drive a terminal (tabs kept)."""
+    return text.translate(_CONTROL)
 
 
 # --- comparing ----------------------------------------------------------------------------------
@@ -215,7 +226,14 @@ def _sentences(body: str) -> tuple[tuple[str, ...], tuple[tuple[str, ...], ...]]
     """A body's sentences and their comparison keys. Cached: a history diffs each revision
     against the one before and the one after, so every body is read twice."""
     sentences = tuple(split_sentences(body))
-    return sentences, tuple(comparison_key(s) for s in sentences)
+    return sentences, tuple(map(_sentence_key, sentences))
+
+
+@lru_cache(maxsize=4096)
+def _sentence_key(sentence: str) -> tuple[str, ...]:
+    """Cached too: two revisions share most of their sentences, and a history shares them
+    across all its revisions."""
+    return comparison_key(sentence)
 
 
 def _kept(a: tuple[str, ...], b: tuple[str, ...]) -> int:
@@ -464,7 +482,8 @@ def _plain(text: str, code: str) -> str:
 
 def _runs_text(runs: tuple[tuple[str, str], ...], paint: Any) -> str:
     out = []
-    for op, text in runs:
+    for op, raw in runs:
+        text = _safe(raw)
         if op == "delete":
             out.append(paint(f"[-{text}-]", RED))
         elif op == "insert":

@@ -13,6 +13,7 @@ long only makes a diff coarser; one cut after `Kab.` makes every edit near it lo
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -35,12 +36,13 @@ _OPENERS = "\"“‘'«„‟([{"
 _CLOSERS = "\"”’'»″)]}"
 # A candidate end: terminal punctuation, the quotes or brackets closing with it, then space.
 # `...` and `…` are not terminal: in quoted speech they mark an omission mid-sentence.
-_CANDIDATE = re.compile(r"(?<![.…])([.!?]+)([" + re.escape(_CLOSERS) + r"]*)\s+")
+_CANDIDATE = re.compile(r"([.!?]+)([" + re.escape(_CLOSERS) + r"]*)\s+")
 # `S.Pd`, `M.Si`, `S.E`, `s.d`, `a.n`, `K.H`, `Ph.D`: short letter groups joined by periods.
 _DOTTED = re.compile(r"^(?:[^\W\d_]{1,4}\.)+[^\W\d_]{1,4}$")
 # A dateline ending with a period (`SAMARINDA.`): capitals only, at a paragraph's start.
 _DATELINE = re.compile(r"^[^\W\d_a-z][^a-z]{0,40}$")
-_LINES = re.compile(r"\n+")
+# The first character after a candidate end and any opening quotes or brackets.
+_FOLLOWING = re.compile("[" + re.escape(_OPENERS) + "]*(.)")
 
 
 def split_sentences(text: str | None) -> list[str]:
@@ -58,14 +60,16 @@ def split_sentences(text: str | None) -> list[str]:
     if not text:
         return []
     sentences: list[str] = []
-    for line in _LINES.split(text):
+    for line in text.splitlines():
         paragraph = clean_text(line)
         if paragraph:
             sentences.extend(_split_paragraph(paragraph))
     return sentences
 
 
-def _split_paragraph(paragraph: str) -> list[str]:
+@functools.lru_cache(maxsize=1024)
+def _split_paragraph(paragraph: str) -> tuple[str, ...]:
+    """Cached: the revisions of an article share most of their paragraphs."""
     found: list[str] = []
     start = 0
     for match in _CANDIDATE.finditer(paragraph):
@@ -75,37 +79,38 @@ def _split_paragraph(paragraph: str) -> list[str]:
     rest = paragraph[start:].strip()
     if rest:
         found.append(rest)
-    return found
+    return tuple(found)
 
 
 def _ends_sentence(paragraph: str, start: int, match: re.Match[str]) -> bool:
     if not _starts_sentence(paragraph, match.end()):
         return False
     marks = match.group(1)
-    if len(marks) > 1 and set(marks) == {"."}:
-        return False  # an ellipsis written `...`
+    if marks[0] == "." and (len(marks) > 1 or paragraph[match.start() - 1 : match.start()] == "…"):
+        return False  # an ellipsis: `...`, `....`, `….`
     if marks != "." or match.group(2):
         # `?`, `!`, `?!`, and a period inside closing quotes (`."`, `.”`) end a sentence.
         return True
-    before = paragraph[start : match.start()]
-    word = before.rsplit(None, 1)[-1].lstrip(_OPENERS) if before.strip() else ""
+    end = match.start()
+    # The paragraph is whitespace-collapsed: the word before the period follows a single space.
+    word = paragraph[max(start, paragraph.rfind(" ", start, end) + 1) : end].lstrip(_OPENERS)
     if not word:
         return True
     if word.casefold() in ABBREVIATIONS or _DOTTED.match(word):
         return False
     if len(word) == 1 and word.isupper():
         return False
-    return not (start == 0 and _DATELINE.match(before.strip()))
+    return not (start == 0 and _DATELINE.match(paragraph, 0, end))
 
 
 def _starts_sentence(paragraph: str, index: int) -> bool:
     """Whether what follows `index` can open a sentence: a capital, a digit or a `*` note,
     possibly after opening quotes or brackets."""
-    rest = paragraph[index:].lstrip(_OPENERS)
-    if not rest:
+    following = _FOLLOWING.match(paragraph, index)
+    if not following:
         return False
-    first = rest[0]
-    return first.isupper() or first.isdigit() or first in "*•"
+    char = following.group(1)
+    return char.isupper() or char.isdigit() or char in "*•"
 
 
 # --- trivial edits ------------------------------------------------------------------------------
@@ -123,8 +128,10 @@ _APOSTROPHE_IN_WORD = re.compile(r"(?<=[^\W\d_])'(?=[^\W\d_])")
 # A number keeps its sign and its internal separators, as written: `1.250` and `1250`, `5,2` and
 # `5.2`, `06.45` and `06:45` are different keys, since in Indonesian `.` groups thousands and `,`
 # is the decimal mark, and a changed figure is never trivial. A dash between two numbers
-# (`24-28`) is punctuation, so `24 – 28` and `24-28` compare equal.
-_KEY_TOKEN = re.compile(r"(?<!\w)-?\d+(?:[.,/:]\d+)*|\d+(?:[.,/:]\d+)*|[^\W\d_]+|[^\w\s]")
+# (`24-28`) is punctuation, so `24 – 28` and `24-28` compare equal. Besides numbers and words,
+# the pattern takes the ASCII symbols and `%`, and every other non-ASCII character that is neither
+# letter, digit nor space, which `_counts` then keeps when it is a symbol (`°`, `€`, `±`).
+_KEY_TOKEN = re.compile(r"(?:(?<!\w)-)?\d+(?:[.,/:]\d+)*|[^\W\d_]+|[$%+<=>^|~]|[^\w\s\x00-\x7f]")
 # Kept although Unicode calls them punctuation: they change what a figure means.
 _MEANINGFUL_PUNCTUATION = frozenset("%‰")
 
@@ -137,14 +144,18 @@ def comparison_key(text: str | None) -> tuple[str, ...]:
     if not text:
         return ()
     folded = unicodedata.normalize("NFKC", text).casefold().translate(_TYPOGRAPHIC_TABLE)
-    folded = _APOSTROPHE_IN_WORD.sub("", folded)
-    return tuple(token for token in _KEY_TOKEN.findall(folded) if _counts(token))
+    if "'" in folded:
+        folded = _APOSTROPHE_IN_WORD.sub("", folded)
+    tokens = _KEY_TOKEN.findall(folded)
+    if folded.isascii():
+        return tuple(tokens)  # the pattern takes ASCII symbols only, never ASCII punctuation
+    return tuple(t for t in tokens if len(t) > 1 or t.isalnum() or _counts(t))
 
 
-def _counts(token: str) -> bool:
-    if len(token) > 1 or token.isalnum():
-        return True
-    return token in _MEANINGFUL_PUNCTUATION or unicodedata.category(token).startswith("S")
+@functools.cache
+def _counts(char: str) -> bool:
+    """Whether a character that is neither letter nor digit counts in a key: a symbol does."""
+    return char in _MEANINGFUL_PUNCTUATION or unicodedata.category(char).startswith("S")
 
 
 def is_trivial(old: str | None, new: str | None) -> bool:
