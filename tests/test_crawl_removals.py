@@ -103,7 +103,8 @@ def history(tmp, url: str) -> dict:
 def test_a_transient_failure_is_not_a_removal(tmp_path) -> None:
     site = ReplicaSite(articles=30, seed=11)
     with ReplicaServer(site) as server:
-        assert crawl(server, tmp_path).returncode == 0
+        assert crawl(server, tmp_path, "--no-feeds").returncode == 0
+        assert not (tmp_path / "feeds").exists()  # --no-feeds: none written
         recent = site.newest_first()[0]
 
         def unavailable(request: Request, response: Response) -> Response:

@@ -146,3 +146,17 @@ def test_migration_turns_earlier_revisions_into_change_events(db: Path) -> None:
     # Same time: the later event first.
     assert [(r["kind"], r["trivial"]) for r in rows] == [("changed", True), ("changed", False)]
     assert rows[1]["summary"].startswith("title changed")  # described when listed
+
+
+def test_export_offers_removed_at(db: Path) -> None:
+    with Store.open(db) as store:
+        store.articles.mark_removed(
+            f"{factory.BASE}b", at=LATER, detail="answered 404", run_id=None
+        )
+    code, out, _ = run("export", "--format", "csv", "--columns", "url,removed_at", "--db", str(db))
+    assert code == 0
+    assert out.splitlines() == [
+        "url,removed_at",
+        f"{factory.BASE}a,",
+        f"{factory.BASE}b,{LATER}",
+    ]
