@@ -117,7 +117,7 @@ def test_a_redirect_to_a_disallowed_url_is_not_followed(tmp_path) -> None:
 
 
 def test_a_resumed_queue_is_checked_against_robots_txt(tmp_path) -> None:
-    site = ReplicaSite(articles=40, seed=7, per_page=10, pinned=3)
+    site = ReplicaSite(articles=20, seed=7, per_page=10, pinned=3)
     with ReplicaServer(site) as server:
         jobdir = tmp_path / "job"
         first = crawl(server, tmp_path, "--jobdir", str(jobdir), wait=False, delay="0.2")
