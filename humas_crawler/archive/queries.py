@@ -298,6 +298,29 @@ class CaptureReads(Table):
         return (dict(zip(columns, row, strict=True)) for row in cursor.fetchall())
 
     @user_errors
+    def of_articles(self, where: ArticleFilter) -> Iterator[dict[str, Any]]:
+        """Every capture of the articles `where` selects, in every revision (and their latest
+        fetch), with the redirects that led to them, in capture order (a WACZ's records)."""
+        conditions, params = where.conditions("a")
+        chosen = (
+            f"select r.capture_id as id from article_revisions r join articles a"
+            f" on a.id = r.article_id where {conditions} and r.capture_id is not null"
+            f" union select a.capture_id from articles a where {conditions}"
+            " and a.capture_id is not null"
+        )
+        cursor = self.db.execute(
+            f"with chosen(id) as ({chosen}),"
+            " hops(url) as (select c.request_url from captures c join chosen on chosen.id = c.id"
+            "  where c.request_url is not null and c.request_url != c.url)"
+            " select * from captures where id in (select id from chosen)"
+            " or (status between 300 and 399 and url in (select url from hops))"
+            " order by id",
+            [*params, *params],
+        )
+        columns = [d[0] for d in cursor.description]
+        return (dict(zip(columns, row, strict=True)) for row in cursor)
+
+    @user_errors
     def newest_warc_file(self) -> str | None:
         """The WARC file (name, no directory) of the newest capture, or None."""
         row = self.db.execute("select warc_file from captures order by id desc limit 1").fetchone()

@@ -273,6 +273,24 @@ def read_response(directory: str | os.PathLike[str], warc_file: str, offset: int
         return response
 
 
+def copy_record(
+    directory: str | os.PathLike[str], warc_file: str, offset: int, length: int, out: BinaryIO
+) -> None:
+    """Copy the record stored at `offset` (`length` bytes: one gzip member) of `warc_file` to
+    `out`, as it is (no recompression). FileNotFoundError when the file is not there; WarcError
+    when it holds fewer bytes than the capture row says."""
+    path = Path(directory) / warc_file
+    with open(path, "rb") as fh:
+        fh.seek(offset)
+        left = length
+        while left:
+            chunk = fh.read(min(left, 1 << 20))
+            if not chunk:
+                raise WarcError(f"{path}: {length} bytes expected at offset {offset}, file ends")
+            out.write(chunk)
+            left -= len(chunk)
+
+
 def iter_responses(
     directory: str | os.PathLike[str],
 ) -> Iterator[tuple[CaptureLocation, StoredResponse]]:

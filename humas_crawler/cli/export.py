@@ -1,4 +1,5 @@
-"""`humas-crawler export`: stream articles out as CSV (spreadsheet-safe) or JSON Lines."""
+"""`humas-crawler export`: stream articles out as CSV (spreadsheet-safe), JSON Lines (ours or
+news-please's shape) or Parquet."""
 
 from __future__ import annotations
 
@@ -14,7 +15,7 @@ from typing import Any, TextIO
 import click
 
 from humas_crawler.archive.errors import FTSQueryError
-from humas_crawler.cli import csvsafe
+from humas_crawler.cli import csvsafe, newsplease
 from humas_crawler.cli.options import (
     archive_errors,
     article_filter,
@@ -24,7 +25,9 @@ from humas_crawler.cli.options import (
     open_archive,
     query_error,
 )
-from humas_crawler.defaults import EXIT_BROKEN_PIPE
+from humas_crawler.cli.parquet import write_parquet
+from humas_crawler.cli.wacz import write_wacz
+from humas_crawler.defaults import EXIT_BROKEN_PIPE, warc_dir_for
 
 # What a reader of the news wants first; `--columns all` gives every column of `articles`.
 DEFAULT_COLUMNS: tuple[str, ...] = (
@@ -58,9 +61,20 @@ _BUFFER_BYTES = 1 << 20
 @click.option(
     "--format",
     "fmt",
-    type=click.Choice(["csv", "jsonl"]),
+    type=click.Choice(["csv", "jsonl", "parquet", "wacz"]),
     required=True,
-    help="csv: one row per article, spreadsheet-safe; jsonl: one JSON object per line.",
+    help="csv: one row per article, spreadsheet-safe; jsonl: one JSON object per line;"
+    " parquet: typed columns for pandas, DuckDB, polars (needs --output and the parquet extra);"
+    " wacz: the articles' captures, for pywb and ReplayWeb.page (needs --output and the"
+    " archive extra).",
+)
+@click.option(
+    "--schema",
+    type=click.Choice(["humas", "news-please"]),
+    default="humas",
+    show_default=True,
+    help="jsonl: the archive's columns, or news-please's record (title, maintext,"
+    " date_publish, ...; docs/export.md).",
 )
 @click.option(
     "--output",
@@ -84,9 +98,20 @@ _BUFFER_BYTES = 1 << 20
     "--raw", is_flag=True, help="CSV: write values untouched (no apostrophe before = + - @)."
 )
 @click.option("--excel", is_flag=True, help="CSV: UTF-8 with BOM and CRLF line ends (for Excel).")
+@click.option(
+    "--warc-dir",
+    type=click.Path(file_okay=False, path_type=Path),
+    help="WACZ: where the WARC files are.  [default: a `warc` directory beside the database]",
+)
+@click.option(
+    "--skip-missing",
+    is_flag=True,
+    help="WACZ: leave out the records of WARC files that are missing (listed), not an error.",
+)
 def export(
     db: Path,
     fmt: str,
+    schema: str,
     output: str,
     since: str | None,
     until: str | None,
@@ -97,8 +122,10 @@ def export(
     columns: str | None,
     raw: bool,
     excel: bool,
+    warc_dir: Path | None,
+    skip_missing: bool,
 ) -> None:
-    """Stream articles out as CSV or JSON Lines, oldest first (undated ones last).
+    """Stream articles out as CSV, JSON Lines or Parquet, oldest first (undated ones last).
 
     Duplicates (the same content under another URL) are left out unless
     --include-duplicates. In CSV, a text cell starting with = + - @, a tab or a line break
@@ -111,15 +138,29 @@ def export(
         humas-crawler export --format csv --excel --category Kesehatan -o kesehatan.csv
         humas-crawler export --format jsonl --search "banjir samarinda" | head
         humas-crawler export --format csv --columns url,published_date,title -o judul.csv
+        humas-crawler export --format parquet -o berita.parquet --columns all
+        humas-crawler export --format jsonl --schema news-please -o berita.jsonl
+        humas-crawler export --format wacz -o berita.wacz --since 2024-01-01
     """
     if excel and fmt != "csv":
         raise click.UsageError("--excel applies to --format csv only")
+    if schema != "humas" and fmt != "jsonl":
+        raise click.UsageError(f"--schema {schema} applies to --format jsonl only")
+    if schema == "news-please" and columns is not None:
+        raise click.UsageError("--columns does not apply to --schema news-please (its fields)")
+    if fmt in ("parquet", "wacz") and output == "-":
+        raise click.UsageError(f"--format {fmt} writes a file: give --output FILE.{fmt}")
+    if (warc_dir is not None or skip_missing) and fmt != "wacz":
+        raise click.UsageError("--warc-dir and --skip-missing apply to --format wacz only")
     if fts and search is None:
         raise click.UsageError("--fts reads the --search query: give --search too")
     query = fts_query(search, raw=fts) if search is not None else None
     target = _check_output(output)
     with open_archive(db) as store:
-        chosen = _choose_columns(columns, store.articles.columns())
+        if schema == "news-please":
+            chosen = list(newsplease.SOURCE_COLUMNS)
+        else:
+            chosen = _choose_columns(columns, store.articles.columns())
         where = article_filter(
             store,
             since=since,
@@ -128,6 +169,23 @@ def export(
             include_duplicates=include_duplicates,
             fts=query,
         )
+        if fmt == "wacz":
+            assert target is not None
+            with archive_errors():
+                articles, records, missing = write_wacz(
+                    store,
+                    where,
+                    warc_dir or warc_dir_for(db),
+                    target,
+                    skip_missing=skip_missing,
+                    title=f"humas-crawler archive: {db.name}",
+                )
+            for name in missing:
+                click.echo(f"left out (missing): {name}", err=True)
+            click.echo(
+                f"exported {articles} articles ({records} WARC records) to {target}", err=True
+            )
+            return
         with archive_errors():
             try:
                 total = store.articles.count(where) if _want_progress(target) else None
@@ -139,14 +197,26 @@ def export(
             except FTSQueryError as exc:
                 raise query_error(exc, raw=fts) from exc
             encoding = csvsafe.encoding_for(excel) if fmt == "csv" else "utf-8"
-            with closing(rows), _open_output(target, encoding) as stream:
-                counted = _Counter(rows)
-                stream_rows: Iterable[tuple[Any, ...]] = counted
-                with _progress(total) as bar:
+            counted = _Counter(rows)
+            stream_rows: Iterable[tuple[Any, ...]] = counted
+            if fmt == "parquet":
+                assert target is not None
+                with closing(rows), _progress(total) as bar:
+                    if bar is not None:
+                        stream_rows = _advancing(counted, bar)
+                    write_parquet(target, chosen, stream_rows)
+            else:
+                with (
+                    closing(rows),
+                    _open_output(target, encoding) as stream,
+                    _progress(total) as bar,
+                ):
                     if bar is not None:
                         stream_rows = _advancing(counted, bar)
                     if fmt == "csv":
                         _write_csv(stream, chosen, stream_rows, excel=excel)
+                    elif schema == "news-please":
+                        newsplease.write_jsonl(stream, chosen, stream_rows)
                     else:
                         _write_jsonl(stream, chosen, stream_rows)
     if counted.count == 0:

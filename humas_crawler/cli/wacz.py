@@ -1,0 +1,105 @@
+"""`export --format wacz`: the selected articles' captures as a WACZ package (pywb, ReplayWeb.page).
+
+The package is made by py-wacz (`wacz create`), from one WARC file of the selected records copied
+byte for byte from the archive's WARC files (each record is its own gzip member: no recompression),
+and a `pages.jsonl` with one page per article. py-wacz writes the CDXJ index, `datapackage.json`
+and `datapackage-digest.json`.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+import tempfile
+from collections.abc import Iterable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from humas_crawler.archive.queries import ArticleFilter
+from humas_crawler.archive.store import Store
+from humas_crawler.archive.warc import WarcError, copy_record
+
+PAGES_HEADER = {"format": "json-pages-1.0", "id": "pages", "title": "Articles"}
+
+
+def _wacz_main() -> Any:
+    try:
+        from wacz.main import main
+    except ImportError:
+        raise click.ClickException(
+            "WACZ export needs py-wacz: pip install 'humas-crawler[archive]'"
+        ) from None
+    return main
+
+
+def write_wacz(
+    store: Store,
+    where: ArticleFilter,
+    warc_dir: Path,
+    target: Path,
+    *,
+    skip_missing: bool,
+    title: str,
+) -> tuple[int, int, list[str]]:
+    """Write the WACZ of the articles `where` selects to `target`; (articles, records copied,
+    WARC files missing and left out). A missing WARC file is a click error unless
+    `skip_missing`."""
+    create = _wacz_main()
+    missing: list[str] = []
+    with tempfile.TemporaryDirectory(prefix=".wacz-", dir=target.parent) as tmp:
+        work = Path(tmp)
+        warc = work / "humas-export.warc.gz"
+        pages_seen: dict[str, dict[str, Any]] = {}
+        records = 0
+        with open(warc, "wb") as out:
+            for capture in store.captures.of_articles(where):
+                if capture["warc_file"] in missing:
+                    continue
+                try:
+                    copy_record(
+                        warc_dir,
+                        capture["warc_file"],
+                        capture["warc_offset"],
+                        capture["warc_length"],
+                        out,
+                    )
+                except FileNotFoundError:
+                    if not skip_missing:
+                        raise click.ClickException(
+                            f"the WARC file {capture['warc_file']} is not in {warc_dir}"
+                            " (give --warc-dir, or --skip-missing to leave its records out)"
+                        ) from None
+                    missing.append(capture["warc_file"])
+                    continue
+                except WarcError as exc:
+                    raise click.ClickException(str(exc)) from exc
+                records += 1
+                if capture["status"] == 200:
+                    # The page of the newest capture of each URL.
+                    pages_seen[capture["url"]] = capture
+        titles = _titles(store, where)
+        pages = work / "pages.jsonl"
+        with open(pages, "w", encoding="utf-8") as fh:
+            fh.write(json.dumps(PAGES_HEADER) + "\n")
+            for url, capture in pages_seen.items():
+                page = {"url": url, "ts": capture["fetched_at"], "title": titles.get(url, "")}
+                fh.write(json.dumps(page, ensure_ascii=False) + "\n")
+        if records == 0:
+            raise click.ClickException("no capture of the selected articles to package")
+        partial = work / target.name
+        arguments = ["create", "-o", str(partial), "-p", str(pages), "--title", title, str(warc)]
+        with contextlib.redirect_stdout(io.StringIO()) as said:
+            code = create(arguments)
+        if code not in (0, None) or not partial.exists():
+            raise click.ClickException(f"py-wacz could not create the package: {said.getvalue()}")
+        os.replace(partial, target)
+    return len(pages_seen), records, missing
+
+
+def _titles(store: Store, where: ArticleFilter) -> dict[str, str]:
+    rows: Iterable[tuple[Any, ...]] = store.articles.export(["url", "title"], where)
+    return {url: title or "" for url, title in rows}
