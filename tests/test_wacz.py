@@ -133,6 +133,16 @@ def test_pywb_replays_the_articles_and_lists_each_capture(archive, tmp_path) -> 
         assert len(mementos) == captures == 2  # before and after the edit
         page = get(f"{base}/2030mp_/{edited_url}")  # the newest memento, unframed
         assert f"<title>{edited_title}" in page
+        # An unchanged article: its refetch is a revisit record, replayed from the original.
+        unchanged = rows(
+            tmp,
+            "select a.url, a.title from articles a join captures c on c.id = a.capture_id"
+            " where c.revisit_of is not null limit 1",
+        )[0]
+        timemap = get(f"{base}/timemap/link/{unchanged['url']}")
+        assert len([line for line in timemap.splitlines() if 'rel="memento"' in line]) == 2
+        page = get(f"{base}/2030mp_/{unchanged['url']}")
+        assert f"<title>{unchanged['title']}" in page
     finally:
         server.terminate()
         server.wait(timeout=30)

@@ -99,12 +99,14 @@ def _events(db: Database) -> None:
 # v4: crawl_runs.robots_refused and crawl_runs.category_sweep.
 # v5: articles.removed_at, article_revisions.category and .published_at, article_events (with
 #     a `changed` event for every earlier revision after the first).
+# v6: captures.revisit_of (refetches of unchanged pages written as WARC revisit records).
 MIGRATIONS: tuple[Callable[[Database], None], ...] = (
     _create_or_complete_tables,
     _create_or_complete_tables,
     _fts_with_separators,
     _create_or_complete_tables,
     _events,
+    _create_or_complete_tables,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 # The oldest schema version that read-only commands (export, search, stats) can read as it is

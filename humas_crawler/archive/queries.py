@@ -287,15 +287,34 @@ class CaptureReads(Table):
 
     @user_errors
     def latest(self, *, status: int = 200) -> Iterator[dict[str, Any]]:
-        """The newest capture of every URL that answered `status`, oldest URL first (reparse)."""
+        """The newest capture of every URL that answered `status`, oldest URL first (reparse);
+        for a revisit, with the location of the record it refers to (the payload is there)."""
+        # A revisit's payload is its original's: the location returned is the original's.
         cursor = self.db.execute(
-            "select c.* from captures c join ("
+            "select c.*, coalesce(o.warc_file, c.warc_file) as warc_file,"
+            " coalesce(o.warc_offset, c.warc_offset) as warc_offset,"
+            " coalesce(o.warc_length, c.warc_length) as warc_length"
+            " from captures c join ("
             "  select url, max(id) as id from captures where status = ? group by url"
-            ") latest on latest.id = c.id order by c.id",
+            ") latest on latest.id = c.id left join captures o on o.id = c.revisit_of"
+            " order by c.id",
             [status],
         )
         columns = [d[0] for d in cursor.description]
         return (dict(zip(columns, row, strict=True)) for row in cursor.fetchall())
+
+    @user_errors
+    def last_full(self, url: str) -> dict[str, Any] | None:
+        """The newest capture of `url` that answered 200 with its payload written in full (not a
+        revisit): what an identical refetch is a revisit of."""
+        rows = list(
+            self.db.query(
+                "select id, url, payload_digest, warc_record_id, fetched_at from captures"
+                " where url = ? and status = 200 and revisit_of is null order by id desc limit 1",
+                [url],
+            )
+        )
+        return rows[0] if rows else None
 
     @user_errors
     def of_articles(self, where: ArticleFilter) -> Iterator[dict[str, Any]]:
@@ -314,6 +333,8 @@ class CaptureReads(Table):
             "  where c.request_url is not null and c.request_url != c.url)"
             " select * from captures where id in (select id from chosen)"
             " or (status between 300 and 399 and url in (select url from hops))"
+            # The records revisits refer to: the payload is theirs.
+            " or id in (select c.revisit_of from captures c join chosen on chosen.id = c.id)"
             " order by id",
             [*params, *params],
         )

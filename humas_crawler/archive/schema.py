@@ -73,9 +73,11 @@ TABLES: dict[str, TableSpec] = {
             "run_id": int,
             "warc_record_id": str,
             "request_url": str,
+            # Set when the record is a `revisit` (the payload equals this earlier capture's).
+            "revisit_of": int,
         },
         not_null=("url", "fetched_at"),
-        foreign_keys=(("run_id", "crawl_runs", "id"),),
+        foreign_keys=(("run_id", "crawl_runs", "id"), ("revisit_of", "captures", "id")),
         indexes=(("url",), ("run_id",)),
     ),
     "articles": TableSpec(

@@ -47,6 +47,17 @@ class CaptureLocation:
     warc_length: int  # byte length of that gzip member
     payload_digest: str  # WARC-Payload-Digest, `sha1:BASE32`
     record_id: str  # WARC-Record-ID, `<urn:uuid:...>`
+    revisit: bool = False  # a `revisit` record: the payload is the earlier capture's
+
+
+@dataclass(frozen=True)
+class EarlierCapture:
+    """The last full capture of a URL: what an identical response is written as a revisit of."""
+
+    url: str
+    payload_digest: str
+    record_id: str
+    fetched_at: datetime
 
 
 @dataclass(frozen=True)
@@ -111,11 +122,15 @@ class WarcWriter:
         protocol: str = "HTTP/1.1",
         fetched_at: datetime | None = None,
         ip_address: str | None = None,
+        earlier: EarlierCapture | None = None,
     ) -> CaptureLocation:
         """Write a `response` record, then its `request` record, and make both durable.
 
         Headers and body are stored as given: pass them as received (the body after any
         transfer decoding the HTTP client did), so the archive shows what the site sent.
+        When the payload is the same as `earlier`'s (same WARC-Payload-Digest), a `revisit`
+        record (profile identical-payload-digest, WARC-Refers-To-*) with the response's headers
+        and no body stands for the response, and no request record follows it.
         """
         fh, name, writer = self._file_for_next_exchange()
         warc_date = _warc_date(fetched_at)
@@ -135,6 +150,20 @@ class WarcWriter:
                 f"{status} {reason}".strip(), list(response_headers), protocol=protocol
             ),
         )
+        digest = response.rec_headers.get_header("WARC-Payload-Digest")
+        revisit = earlier is not None and earlier.payload_digest == digest
+        if revisit:
+            assert earlier is not None
+            response = writer.create_revisit_record(
+                url,
+                digest,
+                earlier.url,
+                _warc_date(earlier.fetched_at),
+                http_headers=StatusAndHeaders(
+                    f"{status} {reason}".strip(), list(response_headers), protocol=protocol
+                ),
+                warc_headers_dict={**common, "WARC-Refers-To": earlier.record_id},
+            )
         response_id = response.rec_headers.get_header("WARC-Record-ID")
         request = writer.create_warc_record(
             url,
@@ -152,7 +181,10 @@ class WarcWriter:
         offset = fh.tell()
         _write_gzipped(fh, response)
         length = fh.tell() - offset
-        _write_gzipped(fh, request)
+        if not revisit:
+            # A revisit goes without its request record: the request is the one its original's
+            # record pairs with (same URL, same crawler), and would weigh as much as the revisit.
+            _write_gzipped(fh, request)
         # Durable before the caller records the location in the database: a crash can then
         # leave at most a truncated record at the end of the file, never a dangling pointer.
         fh.flush()
@@ -162,8 +194,9 @@ class WarcWriter:
             warc_file=name,
             warc_offset=offset,
             warc_length=length,
-            payload_digest=response.rec_headers.get_header("WARC-Payload-Digest"),
+            payload_digest=digest,
             record_id=response_id,
+            revisit=revisit,
         )
 
     def close(self) -> None:

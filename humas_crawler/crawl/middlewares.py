@@ -12,6 +12,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.http import Response
 
 from humas_crawler.archive.schema import utc_timestamp
+from humas_crawler.archive.warc import EarlierCapture
 from humas_crawler.crawl.archive import CrawlArchive
 
 logger = logging.getLogger(__name__)
@@ -41,6 +42,8 @@ class WarcCaptureMiddleware:
     def __init__(self, crawler: Crawler, archive: CrawlArchive) -> None:
         self.crawler = crawler
         self.archive = archive
+        # An unchanged refetch is written as a `revisit` record (HUMAS_WARC_REVISITS).
+        self.revisits = crawler.settings.getbool("HUMAS_WARC_REVISITS", True)
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> WarcCaptureMiddleware:
@@ -51,11 +54,22 @@ class WarcCaptureMiddleware:
             raise NotConfigured("WarcCaptureMiddleware needs the CrawlArchive extension.")
         return cls(crawler, archive)
 
+    def _earlier(self, response: Response) -> tuple[int, EarlierCapture] | None:
+        """The last full capture of this URL, when the response may be a revisit of it."""
+        store = self.archive.store
+        if response.status != 200 or store is None:
+            return None
+        row = store.captures.last_full(response.url)
+        if row is None or not row["payload_digest"] or not row["warc_record_id"]:
+            return None
+        return row["id"], _earlier_capture(row)
+
     def process_response(self, request: Request, response: Response) -> Response:
         archive = self.archive
         if archive.warc is None or archive.store is None:
             return response
         fetched_at = datetime.now(UTC)
+        earlier = self._earlier(response) if self.revisits else None
         location = archive.warc.write_exchange(
             url=response.url,
             method=request.method,
@@ -68,6 +82,7 @@ class WarcCaptureMiddleware:
             protocol=response.protocol or "HTTP/1.1",
             fetched_at=fetched_at,
             ip_address=str(response.ip_address) if response.ip_address else None,
+            earlier=earlier[1] if earlier else None,
         )
         redirects = request.meta.get("redirect_urls") or []
         capture = {
@@ -81,13 +96,25 @@ class WarcCaptureMiddleware:
             "warc_offset": location.warc_offset,
             "warc_length": location.warc_length,
             "warc_record_id": location.record_id,
+            "revisit_of": earlier[0] if earlier and location.revisit else None,
         }
+        if location.revisit:
+            self.crawler.stats.inc_value("humas/warc_revisits")
         self.crawler.stats.inc_value("humas/warc_records")
         if request.meta.get(DEFER_CAPTURE) and response.status == 200:
             request.meta[CAPTURE] = capture
         else:
             archive.store.captures.add(capture, archive.run_id)
         return response
+
+
+def _earlier_capture(row: dict[str, Any]) -> EarlierCapture:
+    return EarlierCapture(
+        url=row["url"],
+        payload_digest=row["payload_digest"],
+        record_id=row["warc_record_id"],
+        fetched_at=datetime.fromisoformat(row["fetched_at"].replace("Z", "+00:00")),
+    )
 
 
 def _content_type(response: Response) -> str | None:

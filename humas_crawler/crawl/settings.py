@@ -89,6 +89,9 @@ HUMAS_WARC_DIR = None
 HUMAS_WARC_MAX_BYTES = defaults.WARC_MAX_BYTES
 # fsync each WARC record: guards against power loss; a killed crawl loses nothing without it.
 HUMAS_WARC_FSYNC = False
+# A refetch whose payload equals the URL's last full capture is written as a WARC `revisit`
+# record (identical-payload-digest): unchanged pages are not stored twice.
+HUMAS_WARC_REVISITS = True
 # Atom feeds of new and changed articles after each run that stored something; None: `feeds`
 # beside HUMAS_DB.
 HUMAS_FEEDS = True
