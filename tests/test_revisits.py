@@ -87,3 +87,58 @@ def test_a_wacz_with_revisits_validates(twice, tmp_path) -> None:
     wacz = Path(sys.executable).parent / "wacz"
     check = subprocess.run([str(wacz), "validate", "-f", str(out)], capture_output=True, text=True)
     assert check.returncode == 0 and "Validation succeeded" in check.stdout
+
+
+def test_each_crawl_keeps_a_cdxj_index_pywb_serves_in_place(twice, tmp_path) -> None:
+    import shutil
+    import socket
+    import time
+    import urllib.request
+
+    tmp, _, _ = twice
+    index = tmp / "warc" / "index.cdxj"
+    lines = index.read_text().splitlines()
+    captures = rows(tmp, "select count(*) as n from captures")[0]["n"]
+    assert len(lines) == captures  # every response and revisit record, no request record
+    assert lines == sorted(lines)
+    before = index.stat().st_mtime_ns
+    result = subprocess.run(
+        [sys.executable, "-m", "humas_crawler", "index", "--db", str(tmp / "humas.sqlite")],
+        capture_output=True,
+        text=True,
+    )
+    assert result.returncode == 0 and f"({captures} records)" in result.stdout
+    assert index.stat().st_mtime_ns >= before and index.read_text().splitlines() == lines
+    # pywb, pointed at the directory and its index: nothing copied.
+    home = tmp_path / "pywb"
+    home.mkdir()
+    (home / "config.yaml").write_text(
+        f"collections:\n  arsip:\n    index_paths: {index}\n    archive_paths: {tmp / 'warc'}/\n"
+    )
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        port = sock.getsockname()[1]
+    wayback = shutil.which("wayback") or str(Path(sys.executable).parent / "wayback")
+    server = subprocess.Popen(
+        [wayback, "-p", str(port), "-b", "127.0.0.1"],
+        cwd=home,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        article = rows(tmp, "select url, title from articles order by id limit 1")[0]
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                url = f"http://127.0.0.1:{port}/arsip/2030mp_/{article['url']}"
+                with urllib.request.urlopen(url, timeout=30) as response:
+                    page = response.read().decode("utf-8", "replace")
+                break
+            except OSError:
+                if time.monotonic() > deadline or server.poll() is not None:
+                    pytest.fail("pywb did not serve the WARC directory")
+                time.sleep(0.5)
+        assert f"<title>{article['title']}" in page  # the newest capture: a revisit
+    finally:
+        server.terminate()
+        server.wait(timeout=30)

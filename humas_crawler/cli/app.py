@@ -13,6 +13,7 @@ from humas_crawler.cli.crawl import crawl
 from humas_crawler.cli.export import export
 from humas_crawler.cli.feeds import feeds
 from humas_crawler.cli.history import changes, history
+from humas_crawler.cli.index import index
 from humas_crawler.cli.inspect import inspect, save_fixture
 from humas_crawler.cli.options import archive_errors
 from humas_crawler.cli.reparse import reparse
@@ -56,6 +57,7 @@ for command in (
     history,
     changes,
     feeds,
+    index,
     stats,
     reparse,
     browse,

@@ -16,6 +16,7 @@ from scrapy.crawler import Crawler
 from scrapy.exceptions import NotConfigured
 from twisted.internet import task
 
+from humas_crawler.archive.cdxj import write_index
 from humas_crawler.archive.errors import StoreError
 from humas_crawler.crawl.archive import ARCHIVE_ERROR, CrawlArchive
 from humas_crawler.crawl.frontier import CATEGORY_SWEEP_STAT
@@ -151,6 +152,33 @@ class FeedWriter:
             logger.error("the feeds could not be written to %s: %s", out_dir, exc)
             return
         logger.info("feeds written to %s", out_dir)
+
+
+class CdxjWriter:
+    """When the engine stops (the WARC files closed), rewrite `index.cdxj` beside them, so
+    that pywb serves the WARC directory in place (HUMAS_CDXJ = False turns it off). An index
+    that cannot be written is an error in the log, not a failed run."""
+
+    def __init__(self, crawler: Crawler) -> None:
+        self.crawler = crawler
+        crawler.signals.connect(self.engine_stopped, signal=signals.engine_stopped)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> CdxjWriter:
+        if not crawler.settings.getbool("HUMAS_CDXJ", True):
+            raise NotConfigured("HUMAS_CDXJ is off.")
+        return cls(crawler)
+
+    def engine_stopped(self) -> None:
+        archive = self.crawler.get_extension(CrawlArchive)
+        if archive is None or not archive.warc_dir.is_dir():
+            return
+        try:
+            path, lines = write_index(archive.warc_dir)
+        except (OSError, ValueError) as exc:
+            logger.error("the CDXJ index of %s could not be written: %s", archive.warc_dir, exc)
+            return
+        logger.info("CDXJ index written: %s (%d records)", path, lines)
 
 
 # What makes a run worth new feeds: humas/article_<outcome> counts.

@@ -60,6 +60,8 @@ EXTENSIONS = {
     "humas_crawler.crawl.extensions.RunRecorder": 100,
     # After the run is recorded, before the archive closes: the Atom feeds.
     "humas_crawler.crawl.extensions.FeedWriter": 105,
+    # After the CrawlArchive (its engine_stopped closes the WARC files): index.cdxj beside them.
+    "humas_crawler.crawl.extensions.CdxjWriter": 120,
     # After the RunRecorder: it reads the run's status when the spider closes.
     "humas_crawler.crawl.jobdir.JobdirGuard": 110,
     "humas_crawler.crawl.extensions.Progress": 500,
@@ -92,6 +94,8 @@ HUMAS_WARC_FSYNC = False
 # A refetch whose payload equals the URL's last full capture is written as a WARC `revisit`
 # record (identical-payload-digest): unchanged pages are not stored twice.
 HUMAS_WARC_REVISITS = True
+# A CDXJ index of the WARC files (index.cdxj beside them) after each run: pywb serves them in place.
+HUMAS_CDXJ = True
 # Atom feeds of new and changed articles after each run that stored something; None: `feeds`
 # beside HUMAS_DB.
 HUMAS_FEEDS = True
