@@ -1,5 +1,5 @@
 """`humas-crawler export`: stream articles out as CSV (spreadsheet-safe), JSON Lines (ours or
-news-please's shape) or Parquet."""
+news-please's shape) or Parquet, or package their captures as a WACZ."""
 
 from __future__ import annotations
 
@@ -125,7 +125,8 @@ def export(
     warc_dir: Path | None,
     skip_missing: bool,
 ) -> None:
-    """Stream articles out as CSV, JSON Lines or Parquet, oldest first (undated ones last).
+    """Stream articles out as CSV, JSON Lines or Parquet (oldest first, undated ones last), or
+    package their captures as a WACZ.
 
     Duplicates (the same content under another URL) are left out unless
     --include-duplicates. In CSV, a text cell starting with = + - @, a tab or a line break
