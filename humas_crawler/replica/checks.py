@@ -204,6 +204,7 @@ def _check_warc_dir(directory: Path, captures: list[dict]) -> tuple[list[str], i
                 f"iter_responses reads {len(read)} responses, warcio {len(expected)} complete ones"
             )
     referenced = set()
+    ids = {capture["id"] for capture in captures}
     for capture in captures:
         where = f"capture {capture['id']} ({capture['warc_file']} at {capture['warc_offset']})"
         name, offset = capture["warc_file"], capture["warc_offset"]
@@ -219,13 +220,19 @@ def _check_warc_dir(directory: Path, captures: list[dict]) -> tuple[list[str], i
             cut = name in tails and offset >= tails[name]
             problems.append(f"{where}: " + ("the cut last record" if cut else "no record there"))
             continue
+        revisit = capture.get("revisit_of") is not None
         if (record.kind, record.length, record.record_id, record.digest) != (
-            "response",
+            "revisit" if revisit else "response",
             capture["warc_length"],
             capture["warc_record_id"],
             capture["payload_digest"],
         ):
             problems.append(f"{where}: the record there is not the one the row describes")
+            continue
+        if revisit:
+            # Its payload is the referred capture's, checked as a response of its own.
+            if capture["revisit_of"] not in ids:
+                problems.append(f"{where}: a revisit of capture {capture['revisit_of']}, absent")
             continue
         try:
             read_response(directory, name, offset)
