@@ -26,6 +26,7 @@ from humas_crawler.cli.options import (
     query_error,
 )
 from humas_crawler.cli.parquet import write_parquet
+from humas_crawler.cli.replacing import replacing
 from humas_crawler.cli.wacz import write_wacz
 from humas_crawler.defaults import EXIT_BROKEN_PIPE, warc_dir_for
 
@@ -298,19 +299,11 @@ def _open_output(target: Path | None, encoding: str) -> Iterator[TextIO]:
         except OSError as exc:
             raise click.ClickException(f"cannot write {target}: {exc.strerror or exc}") from exc
         return
-    # Write beside the target and rename when complete: an interrupted or failed export never
-    # leaves a truncated file under the name asked for.
-    partial = target.with_name(f".{target.name}.part")
-    try:
-        with open(partial, "w", encoding=encoding, newline="", buffering=_BUFFER_BYTES) as stream:
-            yield stream
-        os.replace(partial, target)
-    except OSError as exc:
-        partial.unlink(missing_ok=True)
-        raise click.ClickException(f"cannot write {target}: {exc.strerror or exc}") from exc
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
+    with (
+        replacing(target) as partial,
+        open(partial, "w", encoding=encoding, newline="", buffering=_BUFFER_BYTES) as stream,
+    ):
+        yield stream
 
 
 def _discard_stdout(binary: Any) -> None:

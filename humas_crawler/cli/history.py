@@ -24,7 +24,7 @@ from humas_crawler.cli.options import (
 )
 from humas_crawler.extract.fixtures import page_site
 from humas_crawler.revisions.diff import RevisionDiff, diff_revisions
-from humas_crawler.revisions.rows import revision_fields
+from humas_crawler.revisions.rows import removal_summary, revision_fields
 
 # The columns of `changes --json` (one object per line) and `changes --csv`, in this order.
 CHANGE_FIELDS = ("url", "revision", "changed_at", "kind", "title", "summary", "trivial")
@@ -256,10 +256,8 @@ def _change_row(store: Store, event: dict[str, Any]) -> dict[str, Any]:
         if old is not None and new is not None:
             diff = diff_revisions(revision_fields(old), revision_fields(new))
             summary, trivial = diff.summary(), diff.trivial
-    if event["kind"] == "removed":
-        summary = f"removed from the site ({event['detail'] or 'gone'})"
-    elif event["kind"] == "restored":
-        summary = "back on the site"
+    if event["kind"] in ("removed", "restored"):
+        summary = removal_summary(event)
     return {
         "url": event["url"],
         "revision": event["revision"],

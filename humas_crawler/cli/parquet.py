@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
 from collections.abc import Iterable, Iterator
 from datetime import date, datetime
 from itertools import islice
@@ -11,6 +10,8 @@ from pathlib import Path
 from typing import Any
 
 import click
+
+from humas_crawler.cli.replacing import replacing
 
 # Rows per row group: what is held in memory at once (about 6 MB of text at 2,000 articles;
 # 10,000 measured 340 MB peak against 170 MB, bench/README.md).
@@ -82,29 +83,23 @@ def write_parquet(target: Path, columns: list[str], rows: Iterable[tuple[Any, ..
     pa.set_memory_pool(pa.system_memory_pool())
     schema = pa.schema([pa.field(column, arrow_type(pa, column)) for column in columns])
     converters = [_converter(column) for column in columns]
-    partial = target.with_name(f".{target.name}.part")
-    try:
-        with pq.ParquetWriter(partial, schema, compression="zstd") as writer:
-            for batch in _batches(rows):
-                arrays = []
-                for index, field in enumerate(schema):
-                    values = [row[index] for row in batch]
-                    convert = converters[index]
-                    if convert is not None:
-                        values = [convert(value) for value in values]
-                    if pa.types.is_dictionary(field.type):
-                        array = pa.array(values, type=pa.string()).dictionary_encode()
-                    else:
-                        array = pa.array(values, type=field.type)
-                    arrays.append(array)
-                writer.write_table(pa.Table.from_arrays(arrays, schema=schema))
-        os.replace(partial, target)
-    except OSError as exc:
-        partial.unlink(missing_ok=True)
-        raise click.ClickException(f"cannot write {target}: {exc.strerror or exc}") from exc
-    except BaseException:
-        partial.unlink(missing_ok=True)
-        raise
+    with (
+        replacing(target) as partial,
+        pq.ParquetWriter(partial, schema, compression="zstd") as writer,
+    ):
+        for batch in _batches(rows):
+            arrays = []
+            for index, field in enumerate(schema):
+                values = [row[index] for row in batch]
+                convert = converters[index]
+                if convert is not None:
+                    values = [convert(value) for value in values]
+                if pa.types.is_dictionary(field.type):
+                    array = pa.array(values, type=pa.string()).dictionary_encode()
+                else:
+                    array = pa.array(values, type=field.type)
+                arrays.append(array)
+            writer.write_table(pa.Table.from_arrays(arrays, schema=schema))
 
 
 def _batches(rows: Iterable[tuple[Any, ...]]) -> Iterator[list[tuple[Any, ...]]]:

@@ -19,7 +19,7 @@ from feedgen.feed import FeedGenerator
 
 from humas_crawler import __version__
 from humas_crawler.revisions.diff import diff_revisions
-from humas_crawler.revisions.rows import revision_fields
+from humas_crawler.revisions.rows import removal_summary, revision_fields
 
 FEED_SIZE = 50  # entries in each feed
 FEED_NAMES = ("new.atom", "changed.atom")
@@ -80,10 +80,8 @@ def change_entries(reader: Reader, size: int = FEED_SIZE) -> list[Entry]:
                 diff = diff_revisions(revision_fields(old), revision_fields(new))
                 content = diff.to_html()
                 summary = summary or diff.summary()
-        elif event["kind"] == "removed":
-            summary = f"removed from the site ({event['detail'] or 'gone'})"
         else:
-            summary = "back on the site"
+            summary = removal_summary(event)
         title = event["title"] or event["url"]
         entries.append(
             Entry(

@@ -16,3 +16,10 @@ def revision_fields(revision: Mapping[str, Any]) -> dict[str, Any]:
         "published_at": revision.get("published_at") or revision.get("published_raw"),
         "body_text": revision.get("body_text"),
     }
+
+
+def removal_summary(event: Mapping[str, Any]) -> str:
+    """The one-line summary of a `removed` or `restored` event (`changes`, the feed)."""
+    if event["kind"] == "removed":
+        return f"removed from the site ({event.get('detail') or 'gone'})"
+    return "back on the site"
