@@ -6,7 +6,8 @@ A replica of --articles articles is crawled in full (subprocess, `--delay 0 --co
 then, --rounds times each, `export --format wacz` of every article (a new process) and a ZIP
 of the WARC directory with `zip -0` (stored entries: the lower bound of any packaging, copying
 the bytes; Python's zipfile where zip is missing). Printed: the medians, the
-ratio, the sizes, and whether `wacz validate` accepts the package.
+ratio, the sizes, the export's peak resident memory, and whether `wacz validate` accepts the
+package.
 """
 
 from __future__ import annotations
@@ -58,11 +59,14 @@ def main() -> int:
         wacz, plain = work / "arsip.wacz", work / "plain.zip"
         export = [sys.executable, "-m", "humas_crawler", "export", "--format", "wacz",
                   "--db", str(work / "humas.sqlite"), "-o", str(wacz)]  # fmt: skip
-        wacz_s, zip_s = [], []
+        wacz_s, zip_s, rss = [], [], []
         for _ in range(args.rounds):
-            started = time.perf_counter()
-            subprocess.run(export, check=True, capture_output=True)
-            wacz_s.append(time.perf_counter() - started)
+            made = run_measured(export)
+            if made.returncode != 0:
+                print(made.output[-3000:])
+                return 2
+            wacz_s.append(made.seconds)
+            rss.append(made.peak_rss_mb)
             started = time.perf_counter()
             zip_stored(work / "warc", plain)
             zip_s.append(time.perf_counter() - started)
@@ -73,7 +77,7 @@ def main() -> int:
         )
         a, b = statistics.median(wacz_s), statistics.median(zip_s)
         print(f"export --format wacz: median {a:.2f} s ({', '.join(f'{s:.2f}' for s in wacz_s)})"
-              f", {wacz.stat().st_size / 1e6:.1f} MB")  # fmt: skip
+              f", {wacz.stat().st_size / 1e6:.1f} MB, peak RSS {max(rss):.0f} MB")  # fmt: skip
         runs = ", ".join(f"{s:.2f}" for s in zip_s)
         size = plain.stat().st_size / 1e6
         print(f"zip -0 of the WARC directory: median {b:.2f} s ({runs}), {size:.1f} MB")

@@ -242,6 +242,13 @@ def test_excel_with_jsonl_is_a_usage_error(db: Path) -> None:
     assert "--excel applies to --format csv only" in result.stderr
 
 
+@pytest.mark.parametrize("option", [["--wacz-version", "1.2.0"], ["--skip-missing"]])
+def test_wacz_options_with_csv_are_a_usage_error(db: Path, option: list[str]) -> None:
+    result = run("--db", str(db), "--format", "csv", *option)
+    assert result.exit_code == 2
+    assert "apply to --format wacz only" in result.stderr
+
+
 def test_jsonl_holds_json_values_under_the_column_names(db: Path) -> None:
     result = run("--db", str(db), "--format", "jsonl", "--search", "sekolah")
     (line,) = result.stdout.splitlines()

@@ -114,6 +114,34 @@ def test_duckdb_reads_the_parquet_with_its_types(db: Path, tmp_path: Path) -> No
     assert first == datetime(2022, 6, 21, 2, 0, tzinfo=UTC)  # 10:00 WITA
 
 
+def test_pandas_and_polars_read_the_parquet_with_its_types(db: Path, tmp_path: Path) -> None:
+    import pandas as pd
+    import polars as pl
+
+    out = tmp_path / "berita.parquet"
+    assert run("export", "--format", "parquet", "-o", str(out), "--db", str(db))[0] == 0
+    frame = pd.read_parquet(out)
+    assert len(frame) == 4
+    assert isinstance(frame["published_at"].dtype, pd.DatetimeTZDtype)
+    assert str(frame["published_at"].dtype.tz) in ("+08:00", "UTC+08:00")
+    assert isinstance(frame["category"].dtype, pd.CategoricalDtype)
+    assert frame["revision"].dtype == "int64"
+    first = frame.sort_values("published_at")["published_at"].iloc[0]
+    assert first == pd.Timestamp("2022-06-21T10:00:00+08:00")
+    table = pl.read_parquet(out)
+    assert table.height == 4
+    # polars names the fixed +08:00 offset Etc/GMT-8 (POSIX signs are inverted): the same zone.
+    assert table.schema["published_at"] == pl.Datetime("ms", "Etc/GMT-8")
+    earliest = table["published_at"].min()
+    assert earliest == datetime(2022, 6, 21, 10, 0, tzinfo=WITA)
+    assert table.schema["published_date"] == pl.Date
+    assert table.schema["revision"] == pl.Int64
+    assert table.schema["category"] == pl.Categorical
+    assert table.schema["image_urls"] == pl.List(pl.String)
+    counts = dict(table.group_by("category").len().sort("category").iter_rows())
+    assert counts == {"Info Desa": 1, "Pemerintahan": 3}
+
+
 def test_parquet_needs_a_file_and_pyarrow(db: Path, monkeypatch) -> None:
     code, _, err = run("export", "--format", "parquet", "--db", str(db))
     assert code == 2 and "--output FILE.parquet" in err

@@ -88,6 +88,47 @@ def test_a_missing_warc_file_is_named_unless_skipped(archive, tmp_path) -> None:
     assert f"left out (missing): {files[-1].name}" in skipped.stderr
 
 
+def test_a_wacz_120_package_follows_the_newer_spec(archive, tmp_path) -> None:
+    """`--wacz-version 1.2.0`: the manifest as the 1.2.0 spec says, every resource and the manifest
+    itself still matching their hashes, the WARC members stored and byte for byte those of the
+    1.1.1 package; with the profile set aside, frictionless finds the Data Package valid."""
+    import hashlib
+    import json
+    import zipfile
+
+    from frictionless import validate
+
+    tmp, _, _ = archive
+    old, new = tmp_path / "a.wacz", tmp_path / "b.wacz"
+    assert export(tmp, old).returncode == 0
+    result = export(tmp, new, "--wacz-version", "1.2.0")
+    assert result.returncode == 0, result.stderr
+    with zipfile.ZipFile(new) as package, zipfile.ZipFile(old) as before:
+        manifest = package.read("datapackage.json")
+        data = json.loads(manifest)
+        assert data["profile"] == "wacz"
+        assert not {"wacz_version", "mainPageUrl", "mainPageDate"} & set(data)
+        assert data["home"]["url"].startswith("http") and data["home"]["ts"]
+        digest = json.loads(package.read("datapackage-digest.json"))
+        assert digest["hash"] == "sha256:" + hashlib.sha256(manifest).hexdigest()
+        for resource in data["resources"]:
+            body = package.read(resource["path"])
+            assert resource["hash"] == "sha256:" + hashlib.sha256(body).hexdigest()
+            assert resource["bytes"] == len(body)
+        warcs = [n for n in package.namelist() if n.startswith("archive/")]
+        assert warcs and all(package.getinfo(n).compress_type == zipfile.ZIP_STORED for n in warcs)
+        assert [package.read(n) for n in warcs] == [before.read(n) for n in warcs]
+        data["profile"] = "data-package"
+        (tmp_path / "datapackage.json").write_text(json.dumps(data))
+        for resource in data["resources"]:
+            (tmp_path / resource["path"]).parent.mkdir(parents=True, exist_ok=True)
+            (tmp_path / resource["path"]).write_bytes(package.read(resource["path"]))
+    report = validate(tmp_path / "datapackage.json")
+    assert report.valid, report.flatten(["type", "message"])[:5]
+    check = subprocess.run([tool("wacz"), "validate", "-f", str(new)], capture_output=True, text=True)
+    assert "Validation succeeded" not in check.stdout  # py-wacz knows 1.1.1 only (docs/export.md)
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))
@@ -99,10 +140,11 @@ def get(url: str) -> str:
         return response.read().decode("utf-8", "replace")
 
 
-def test_pywb_replays_the_articles_and_lists_each_capture(archive, tmp_path) -> None:
+@pytest.mark.parametrize("version", ["1.1.1", "1.2.0"])
+def test_pywb_replays_the_articles_and_lists_each_capture(archive, tmp_path, version) -> None:
     tmp, edited_url, edited_title = archive
     out = tmp_path / "arsip.wacz"
-    assert export(tmp, out).returncode == 0
+    assert export(tmp, out, "--wacz-version", version).returncode == 0
     home = tmp_path / "pywb"
     home.mkdir()
     for args in (["init", "arsip"], ["add", "--unpack-wacz", "arsip", str(out)]):

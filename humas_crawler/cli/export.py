@@ -27,7 +27,7 @@ from humas_crawler.cli.options import (
 )
 from humas_crawler.cli.parquet import write_parquet
 from humas_crawler.cli.replacing import replacing
-from humas_crawler.cli.wacz import write_wacz
+from humas_crawler.cli.wacz import WACZ_VERSIONS, write_wacz
 from humas_crawler.defaults import EXIT_BROKEN_PIPE, warc_dir_for
 
 # What a reader of the news wants first; `--columns all` gives every column of `articles`.
@@ -109,6 +109,14 @@ _BUFFER_BYTES = 1 << 20
     is_flag=True,
     help="WACZ: leave out the records of WARC files that are missing (listed), not an error.",
 )
+@click.option(
+    "--wacz-version",
+    type=click.Choice(WACZ_VERSIONS),
+    default="1.1.1",
+    show_default=True,
+    help="WACZ: the format version. 1.1.1 passes `wacz validate`; 1.2.0 follows the newer"
+    " spec (profile wacz, a home page), which `wacz validate` does not know yet.",
+)
 def export(
     db: Path,
     fmt: str,
@@ -125,6 +133,7 @@ def export(
     excel: bool,
     warc_dir: Path | None,
     skip_missing: bool,
+    wacz_version: str,
 ) -> None:
     """Stream articles out as CSV, JSON Lines or Parquet (oldest first, undated ones last), or
     package their captures as a WACZ.
@@ -152,8 +161,10 @@ def export(
         raise click.UsageError("--columns does not apply to --schema news-please (its fields)")
     if fmt in ("parquet", "wacz") and output == "-":
         raise click.UsageError(f"--format {fmt} writes a file: give --output FILE.{fmt}")
-    if (warc_dir is not None or skip_missing) and fmt != "wacz":
-        raise click.UsageError("--warc-dir and --skip-missing apply to --format wacz only")
+    if (warc_dir is not None or skip_missing or wacz_version != "1.1.1") and fmt != "wacz":
+        raise click.UsageError(
+            "--warc-dir, --skip-missing and --wacz-version apply to --format wacz only"
+        )
     if fts and search is None:
         raise click.UsageError("--fts reads the --search query: give --search too")
     query = fts_query(search, raw=fts) if search is not None else None
@@ -181,6 +192,7 @@ def export(
                     target,
                     skip_missing=skip_missing,
                     title=f"humas-crawler archive: {db.name}",
+                    version=wacz_version,
                 )
             for name in missing:
                 click.echo(f"left out (missing): {name}", err=True)

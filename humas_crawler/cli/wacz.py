@@ -4,15 +4,24 @@ The package is made by py-wacz (`wacz create`), from one WARC file of the select
 byte for byte from the archive's WARC files (each record is its own gzip member: no recompression),
 and a `pages.jsonl` with one page per article. py-wacz writes the CDXJ index, `datapackage.json`
 and `datapackage-digest.json`.
+
+py-wacz writes WACZ 1.1.1, the version `wacz validate` (py-wacz's validator, the only one on PyPI)
+accepts. `--wacz-version 1.2.0` rewrites the manifest the way the 1.2.0 specification's "Changes"
+section says (profile `wacz`, no `wacz_version`, no `mainPageUrl`/`mainPageDate`, a `home` object),
+then the digest of the manifest; `wacz validate` rejects such a package (it requires
+`wacz_version` 1.1.1), ReplayWeb.page and pywb read both.
 """
 
 from __future__ import annotations
 
 import contextlib
+import hashlib
 import io
 import json
 import os
+import shutil
 import tempfile
+import zipfile
 from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
@@ -24,6 +33,9 @@ from humas_crawler.archive.store import Store
 from humas_crawler.archive.warc import WarcError, copy_record
 
 PAGES_HEADER = {"format": "json-pages-1.0", "id": "pages", "title": "Articles"}
+WACZ_VERSIONS = ("1.1.1", "1.2.0")
+MANIFEST = "datapackage.json"
+MANIFEST_DIGEST = "datapackage-digest.json"
 
 
 def _wacz_main() -> Any:
@@ -44,6 +56,7 @@ def write_wacz(
     *,
     skip_missing: bool,
     title: str,
+    version: str = "1.1.1",
 ) -> tuple[int, int, list[str]]:
     """Write the WACZ of the articles `where` selects to `target`; (articles, records copied,
     WARC files missing and left out). A missing WARC file is a click error unless
@@ -96,6 +109,10 @@ def write_wacz(
             code = create(arguments)
         if code not in (0, None) or not partial.exists():
             raise click.ClickException(f"py-wacz could not create the package: {said.getvalue()}")
+        if version == "1.2.0":
+            newest = max(pages_seen.values(), key=lambda capture: capture["fetched_at"])
+            home = {"url": newest["url"], "ts": newest["fetched_at"]}
+            partial = as_wacz_120(partial, work / f"1.2.0-{target.name}", home)
         os.replace(partial, target)
     return len(pages_seen), records, missing
 
@@ -103,3 +120,27 @@ def write_wacz(
 def _titles(store: Store, where: ArticleFilter) -> dict[str, str]:
     rows: Iterable[tuple[Any, ...]] = store.articles.export(["url", "title"], where)
     return {url: title or "" for url, title in rows}
+
+
+def as_wacz_120(source: Path, target: Path, home: dict[str, str]) -> Path:
+    """Copy the py-wacz package `source` to `target` as WACZ 1.2.0: every member as it is (stored
+    members stay stored, nothing recompressed) but the manifest, changed as the 1.2.0 spec says,
+    and its digest, recomputed."""
+    with zipfile.ZipFile(source) as old, zipfile.ZipFile(target, "w") as new:
+        package = json.loads(old.read(MANIFEST))
+        package["profile"] = "wacz"
+        for dropped in ("wacz_version", "mainPageUrl", "mainPageDate"):
+            package.pop(dropped, None)
+        package["home"] = home
+        manifest = json.dumps(package, indent=2).encode()
+        digest = json.loads(old.read(MANIFEST_DIGEST))
+        digest["hash"] = "sha256:" + hashlib.sha256(manifest).hexdigest()
+        for info in old.infolist():
+            if info.filename == MANIFEST:
+                new.writestr(info, manifest)
+            elif info.filename == MANIFEST_DIGEST:
+                new.writestr(info, json.dumps(digest, indent=2).encode())
+            else:
+                with old.open(info) as member, new.open(info, "w") as copy:
+                    shutil.copyfileobj(member, copy, 1 << 20)
+    return target
