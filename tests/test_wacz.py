@@ -125,7 +125,9 @@ def test_a_wacz_120_package_follows_the_newer_spec(archive, tmp_path) -> None:
             (tmp_path / resource["path"]).write_bytes(package.read(resource["path"]))
     report = validate(tmp_path / "datapackage.json")
     assert report.valid, report.flatten(["type", "message"])[:5]
-    check = subprocess.run([tool("wacz"), "validate", "-f", str(new)], capture_output=True, text=True)
+    check = subprocess.run(
+        [tool("wacz"), "validate", "-f", str(new)], capture_output=True, text=True
+    )
     assert "Validation succeeded" not in check.stdout  # py-wacz knows 1.1.1 only (docs/export.md)
 
 

@@ -8,7 +8,7 @@ registry entry's, or its province's, or what `--timezone` says.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone
 
 
 @dataclass(frozen=True)
@@ -169,4 +169,4 @@ def to_utc(iso: str | None) -> str | None:
     moment = datetime.fromisoformat(iso)
     if moment.tzinfo is None:
         return None
-    return moment.astimezone(timezone.utc).strftime("%Y-%m-%dT%H:%M:%SZ")
+    return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
