@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import sqlite3
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -658,3 +659,40 @@ def test_a_killed_run_gets_its_counts_from_what_it_stored(store: Store) -> None:
     assert row["status"] == "interrupted"
     assert (row["requests"], row["articles_new"], row["articles_changed"]) == (5, 3, 1)
     assert row["quarantined"] == 1
+
+
+def test_v7_gives_earlier_rows_kaltims_site_and_utc_instants(db_path: Path) -> None:
+    """A v6 archive (no site, no UTC column values): every article and run becomes
+    `kaltimprov`'s, `published_at` stays as it was, `published_at_utc` is computed from it."""
+    with Store.open(db_path) as store:
+        run = store.runs.start("full", "https://www.kaltimprov.go.id")
+        store.articles.save(article(), capture=None, run_id=run, fetched_at=T1)
+        undated = article("https://www.kaltimprov.go.id/berita/tanpa-tanggal").replace(
+            published_at=None, published_date=None
+        )
+        store.articles.save(undated, capture=None, run_id=run, fetched_at=T1)
+        before = list(store.db.query("select url, published_at from articles"))
+    conn = sqlite3.connect(db_path)
+    conn.execute("update articles set site = null, published_at_utc = null")
+    conn.execute("update crawl_runs set site = null")
+    conn.execute("pragma user_version = 6")
+    conn.commit()
+    conn.close()
+    with Store.open(db_path) as store:
+        assert user_version(store.db) == SCHEMA_VERSION
+        rows = list(
+            store.db.query(
+                "select url, site, published_at, published_at_utc from articles order by id"
+            )
+        )
+        runs = [r[0] for r in store.db.execute("select site from crawl_runs")]
+    assert [(r["url"], r["published_at"]) for r in rows] == [
+        (b["url"], b["published_at"]) for b in before
+    ]
+    assert {r["site"] for r in rows} == {"kaltimprov"} and runs == ["kaltimprov"]
+    dated, undated_row = rows
+    assert dated["published_at"].endswith("+08:00")
+    assert dated["published_at_utc"] == (
+        datetime.fromisoformat(dated["published_at"]).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+    )
+    assert undated_row["published_at_utc"] is None

@@ -395,3 +395,37 @@ def test_a_day_name_that_contradicts_the_date_keeps_the_date_with_a_warning(
         assert stamp.warning is None
     else:
         assert warned in stamp.warning and "the date is kept" in stamp.warning
+
+
+# ----- the site's zone ---------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("raw", "zone", "iso", "precision"),
+    [
+        # Shown without a zone: read in the site's zone, stored in it.
+        ("Selasa, 6 Juni 2023 09:15", "WIB", "2023-06-06T09:15:00+07:00", "minute"),
+        ("Selasa 28 Mei 2024", "WITA", "2024-05-28T00:00:00+08:00", "day"),
+        ("(5/8/2025)", "WIT", "2025-08-05T00:00:00+09:00", "day"),
+        ("2023-06-06T09:15:00", "WIB", "2023-06-06T09:15:00+07:00", "second"),
+        # A label on the page wins; the instant is expressed in the site's zone.
+        ("28 Mei 2024 11.45 WITA", "WIB", "2024-05-28T10:45:00+07:00", "minute"),
+        ("28 Mei 2024 11.45 WIB", "WIT", "2024-05-28T13:45:00+09:00", "minute"),
+        # An ISO offset (or Z: date_gmt-like values) wins too.
+        ("2023-06-06T02:15:00Z", "WIB", "2023-06-06T09:15:00+07:00", "second"),
+        ("2023-06-06T10:15:00+08:00", "WIB", "2023-06-06T09:15:00+07:00", "second"),
+        # The fallback parser reads in the site's zone as well.
+        ("6th of June 2023, 09:15", "WIB", "2023-06-06T09:15:00+07:00", "minute"),
+    ],
+)
+def test_the_sites_zone(raw: str, zone: str, iso: str, precision: str) -> None:
+    stamp = normalize_timestamp(raw, zone=zone)
+    assert (stamp.iso, stamp.precision) == (iso, precision), stamp
+
+
+def test_relative_forms_count_from_now_in_the_sites_zone() -> None:
+    now = datetime(2024, 5, 28, 1, 30, tzinfo=UTC)  # 08:30 WIB, 10:30 WIT
+    assert normalize_timestamp("2 jam yang lalu", now=now, zone="WIB").iso == (
+        "2024-05-28T06:30:00+07:00"
+    )
+    assert normalize_timestamp("kemarin", now=now, zone="WIT").iso == "2024-05-27T00:00:00+09:00"

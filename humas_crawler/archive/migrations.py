@@ -15,7 +15,7 @@ from pathlib import Path
 from sqlite_utils import Database
 
 from humas_crawler.archive.errors import StoreError
-from humas_crawler.archive.schema import FTS_COLUMNS, FTS_TOKENIZE, TABLES
+from humas_crawler.archive.schema import DEFAULT_SITE, FTS_COLUMNS, FTS_TOKENIZE, TABLES
 
 logger = logging.getLogger(__name__)
 
@@ -94,12 +94,26 @@ def _events(db: Database) -> None:
     )
 
 
+def _sites(db: Database) -> None:
+    """Columns of v7: every article and run so far is Kaltim's (the only site until then), and
+    each dated article gets its instant in UTC (SQLite's strftime reads the `+08:00` suffix)."""
+    _create_or_complete_tables(db)
+    db.execute(f"update articles set site = '{DEFAULT_SITE}' where site is null")
+    db.execute(f"update crawl_runs set site = '{DEFAULT_SITE}' where site is null")
+    db.execute(
+        "update articles set published_at_utc = strftime('%Y-%m-%dT%H:%M:%SZ', published_at)"
+        " where published_at is not null and published_at_utc is null"
+    )
+
+
 # v2: index on articles.duplicate_of (finding an article's duplicates scanned the table).
 # v3: the search index separates words at bidi isolates and the Arabic letter mark.
 # v4: crawl_runs.robots_refused and crawl_runs.category_sweep.
 # v5: articles.removed_at, article_revisions.category and .published_at, article_events (with
 #     a `changed` event for every earlier revision after the first).
 # v6: captures.revisit_of (refetches of unchanged pages written as WARC revisit records).
+# v7: articles.site and .published_at_utc, crawl_runs.site (one archive for many sites); the
+#     rows before it are all `kaltimprov`'s.
 MIGRATIONS: tuple[Callable[[Database], None], ...] = (
     _create_or_complete_tables,
     _create_or_complete_tables,
@@ -107,6 +121,7 @@ MIGRATIONS: tuple[Callable[[Database], None], ...] = (
     _create_or_complete_tables,
     _events,
     _create_or_complete_tables,
+    _sites,
 )
 SCHEMA_VERSION = len(MIGRATIONS)
 # The oldest schema version that read-only commands (export, search, stats) can read as it is

@@ -210,6 +210,15 @@ class ArticleReads(Table):
         """url -> published_date of every archived article (for incremental crawls)."""
         return dict(self.db.execute("select url, published_date from articles").fetchall())
 
+    def fetch_times(self, site: str) -> dict[str, str]:
+        """url -> last_fetched_at of every article of `site` (an API's modification times are
+        compared with them)."""
+        return dict(
+            self.db.execute(
+                "select url, last_fetched_at from articles where site = ?", [site]
+            ).fetchall()
+        )
+
     @user_errors
     def by_id(self, article_id: int) -> dict[str, Any] | None:
         """The `articles` row with this id, or None."""
@@ -366,6 +375,15 @@ class RunReads(Table):
         return list(self.db.table("crawl_runs").rows_where(order_by="id desc", limit=n))
 
     @user_errors
+    def last_finished(self, base_url: str) -> str | None:
+        """When the newest run of `base_url` that finished (`ok` or `degraded`) started."""
+        row = self.db.execute(
+            "select max(started_at) from crawl_runs where status in ('ok', 'degraded')"
+            " and base_url = ?",
+            [base_url],
+        ).fetchone()
+        return row[0] if row else None
+
     def last_category_sweep(self, base_url: str) -> str | None:
         """When the newest run of `base_url` that read its category listings to the end started
         (a run that finished, `ok` or `degraded`); None if none did."""

@@ -20,9 +20,11 @@ class ArticleRecord:
     """
 
     url: str | None = None
+    site: str | None = None  # the registry name of the site the page is on (`kaltimprov`)
     slug: str | None = None
     title: str | None = None
-    published_at: str | None = None  # ISO 8601 in WITA (+08:00)
+    published_at: str | None = None  # ISO 8601 in the site's zone (+07:00, +08:00, +09:00)
+    published_at_utc: str | None = None  # the same instant in UTC (`...Z`): sorts across sites
     published_date: str | None = None  # YYYY-MM-DD of published_at
     published_precision: str | None = None  # "second", "minute", "day"
     published_raw: str | None = None  # as the page shows it

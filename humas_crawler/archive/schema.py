@@ -14,6 +14,8 @@ from typing import Any
 
 from humas_crawler.archive.record import RECORD_FIELDS
 
+# The site of every row stored before archives held several (schema v7): Kaltim's.
+DEFAULT_SITE = "kaltimprov"
 RUN_STATUSES = ("running", "ok", "degraded", "failed", "interrupted")
 # What `article_events` records: a new revision, an archived article gone from the site, and one
 # answering again after that.
@@ -58,6 +60,8 @@ TABLES: dict[str, TableSpec] = {
             "pid": int,
             "message": str,
             "category_sweep": int,
+            # The registry name of the site crawled; several, comma-separated, for a multi-site run.
+            "site": str,
         },
         not_null=("started_at", "status"),
         defaults=dict.fromkeys(RUN_COUNTS, 0),
@@ -99,6 +103,8 @@ TABLES: dict[str, TableSpec] = {
             ("content_hash",),
             ("slug",),
             ("duplicate_of",),
+            ("site",),
+            ("published_at_utc",),
         ),
         unique=(("url",),),
     ),

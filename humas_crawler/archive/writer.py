@@ -33,7 +33,13 @@ from humas_crawler.archive.queries import (
     RunReads,
 )
 from humas_crawler.archive.record import ArticleRecord, content_hash
-from humas_crawler.archive.schema import RUN_COUNTS, RUN_STATUSES, TABLES, utc_timestamp
+from humas_crawler.archive.schema import (
+    DEFAULT_SITE,
+    RUN_COUNTS,
+    RUN_STATUSES,
+    TABLES,
+    utc_timestamp,
+)
 from humas_crawler.revisions.diff import diff_revisions
 
 if TYPE_CHECKING:
@@ -355,12 +361,15 @@ class Runs(RunReads):
     """`crawl_runs`: `store.runs`."""
 
     @user_errors
-    def start(self, mode: str, base_url: str, pid: int | None = None) -> int:
-        """A new `running` run; its id."""
+    def start(
+        self, mode: str, base_url: str, pid: int | None = None, site: str = DEFAULT_SITE
+    ) -> int:
+        """A new `running` run of `site` (its registry name); its id."""
         row = {
             "started_at": utc_timestamp(),
             "mode": mode,
             "base_url": base_url,
+            "site": site,
             "status": "running",
             "pid": os.getpid() if pid is None else pid,
         }

@@ -13,6 +13,7 @@ import click
 from humas_crawler.cli.options import LockedError, db_option, site_from
 from humas_crawler.defaults import CATEGORY_SWEEP_DAYS, EXIT_LOCKED, warc_dir_for
 from humas_crawler.normalize import DEFAULT_BASE_URL
+from humas_crawler.normalize.zones import zone
 
 if TYPE_CHECKING:
     from humas_crawler.crawl.runner import CrawlOutcome
@@ -22,6 +23,18 @@ if TYPE_CHECKING:
 @db_option
 @click.option(
     "--base-url", default=DEFAULT_BASE_URL, show_default=True, help="The site (or a replica)."
+)
+@click.option(
+    "--timezone",
+    "zone_name",
+    metavar="WIB|WITA|WIT",
+    help="The site's zone: how times shown without a zone are read (a label on the page wins)."
+    "  [default: the registry's, else the province's]",
+)
+@click.option(
+    "--cms",
+    type=click.Choice(["wordpress", "joomla", "custom"]),
+    help="The site's CMS family, when no registry entry names it.  [default: probed]",
 )
 @click.option(
     "--mode",
@@ -97,6 +110,8 @@ if TYPE_CHECKING:
 def crawl(
     db: Path,
     base_url: str,
+    zone_name: str | None,
+    cms: str | None,
     mode: str,
     revisit_days: int,
     category_sweep_days: int,
@@ -125,6 +140,7 @@ def crawl(
         humas-crawler crawl --base-url http://127.0.0.1:8123 --delay 0 --concurrency 8
     """
     site_from(base_url)
+    zone = _zone_option(zone_name)
     # Scrapy and Twisted load here, not when the program starts: every other command runs
     # without them (export's memory is ~25 MB smaller).
     from humas_crawler.crawl.runner import CrawlOptions, run_crawl
@@ -143,6 +159,8 @@ def crawl(
             warc_dir=warc_dir or warc_dir_for(db),
             log_level=log_level,
             extra_settings={**({"HUMAS_FEEDS": False} if no_feeds else {}), **overrides},
+            zone=zone,
+            cms=cms or "custom",
         )
     )
     if outcome.run is None and outcome.exit_code != 0:
@@ -202,3 +220,13 @@ def _summary(outcome: CrawlOutcome) -> str:
         lines.append(f"crawl {outcome.status}")
     lines.extend(f"{outcome.status}: {problem}" for problem in outcome.problems)
     return "\n".join(lines)
+
+
+def _zone_option(value: str | None) -> str | None:
+    """The zone label `--timezone` names (WIB, WITA, WIT, an IANA name or an offset)."""
+    if value is None:
+        return None
+    try:
+        return zone(value).label
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), param_hint="--timezone") from exc

@@ -112,16 +112,20 @@ class CrawlArchive:
 
     def spider_opened(self, spider: Spider) -> None:
         try:
-            self.open(mode=getattr(spider, "mode", "incremental"), base_url=spider.base_url)
+            self.open(
+                mode=getattr(spider, "mode", "incremental"),
+                base_url=spider.base_url,
+                site=getattr(spider, "site", None),
+            )
         except (StoreError, LockError, OSError) as exc:
             self.open_error = " ".join(str(exc).split())
             logger.error("the archive cannot be opened: %s", self.open_error)
             self.close()
             raise CloseSpider(ARCHIVE_ERROR) from exc
 
-    def open(self, *, mode: str, base_url: str) -> None:
+    def open(self, *, mode: str, base_url: str, site: Site | None = None) -> None:
         """Open the store, note dead runs as interrupted, start this run, open the WARC writer."""
-        self.site = Site.from_base_url(base_url)
+        self.site = site or Site.from_base_url(base_url)
         self.store = Store.open(self.db_path)
         newest = self.store.captures.newest_warc_file()
         if newest and not (self.warc_dir / newest).exists():
@@ -151,7 +155,7 @@ class CrawlArchive:
             resume=last_status in ("interrupted", "failed"),
             last_category_sweep=self.store.runs.last_category_sweep(self.site.base_url),
         )
-        self.run_id = self.store.runs.start(mode, self.site.base_url)
+        self.run_id = self.store.runs.start(mode, self.site.base_url, site=self.site.name)
         self.lock.update(run_id=self.run_id)
         self.store.categories.sync(Taxonomy.default())
         self.warc = WarcWriter(

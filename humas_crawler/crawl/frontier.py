@@ -114,7 +114,8 @@ class Frontier:
                 aliases[a] = b
         return cls(
             mode=mode,
-            known=memory.known,
+            # An archive may hold other sites' articles: this run's site's only.
+            known={url: day for url, day in memory.known.items() if site.is_on_site(url)},
             failed=set(memory.failed),
             aliases=aliases,
             revisit_days=revisit_days,
@@ -195,6 +196,17 @@ class Frontier:
         self.decisions[decision] += 1
         if decision.startswith("skip"):
             return False
+        self.scheduled.add(key)
+        return True
+
+    def take_changed(self, url: str) -> bool:
+        """Schedule an archived article a source says changed since it was fetched (a
+        WordPress post's `modified_gmt`), whatever the mode; False if already scheduled."""
+        key = self.key(url)
+        if key in self.scheduled:
+            self.decisions["skip-scheduled"] += 1
+            return False
+        self.decisions["changed"] += 1
         self.scheduled.add(key)
         return True
 

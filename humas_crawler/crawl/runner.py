@@ -15,7 +15,9 @@ from humas_crawler.archive.errors import StoreError
 from humas_crawler.archive.lock import LockError, LockHeld
 from humas_crawler.crawl.archive import LOCKED, CrawlArchive
 from humas_crawler.crawl.spider import KaltimprovSpider
+from humas_crawler.crawl.wordpress import WordPressSpider
 from humas_crawler.defaults import CATEGORY_SWEEP_DAYS, EXIT_ERROR, RUN_EXIT_CODES, warc_dir_for
+from humas_crawler.normalize.urls import WORDPRESS_ARTICLE_PATTERN
 
 logger = logging.getLogger(__name__)
 
@@ -34,6 +36,36 @@ class CrawlOptions:
     warc_dir: Path | None = None  # None: `warc` beside the database
     log_level: str = "INFO"
     extra_settings: dict[str, Any] = field(default_factory=dict)
+    # The site as its registry entry (or a probe) describes it; None: Kaltim's defaults.
+    site_name: str | None = None
+    zone: str | None = None
+    cms: str = "custom"
+    api: bool = True  # WordPress: the REST API answers
+    article_paths: tuple[str, ...] = ()
+    listings: tuple[str, ...] = ()
+
+    def spider(self) -> tuple[type[KaltimprovSpider], dict[str, Any]]:
+        """The spider class of the site's CMS family and its arguments."""
+        kwargs: dict[str, Any] = {
+            "base_url": self.base_url,
+            "mode": self.mode,
+            "revisit_days": self.revisit_days,
+            "category_sweep_days": self.category_sweep_days,
+            "max_articles": self.max_articles,
+            "site_name": self.site_name,
+            "zone": self.zone,
+            "article_paths": self.article_paths or None,
+            "listings": self.listings or None,
+        }
+        if self.cms == "wordpress":
+            kwargs.update(
+                api=self.api,
+                article_pattern=WORDPRESS_ARTICLE_PATTERN,
+                trailing_slash=True,
+                listings=self.listings or ("/",),
+            )
+            return WordPressSpider, kwargs
+        return KaltimprovSpider, kwargs
 
 
 @dataclass
@@ -76,16 +108,10 @@ def run_crawl(options: CrawlOptions) -> CrawlOutcome:
     except (StoreError, LockError) as exc:
         return CrawlOutcome(EXIT_ERROR, "failed", problems=[str(exc)])
     process = CrawlerProcess(build_settings(options))
-    crawler = process.create_crawler(KaltimprovSpider)
+    spider, arguments = options.spider()
+    crawler = process.create_crawler(spider)
     errors: list[Failure] = []
-    deferred = process.crawl(
-        crawler,
-        base_url=options.base_url,
-        mode=options.mode,
-        revisit_days=options.revisit_days,
-        category_sweep_days=options.category_sweep_days,
-        max_articles=options.max_articles,
-    )
+    deferred = process.crawl(crawler, **arguments)
     deferred.addErrback(errors.append)
     process.start()
     archive = _archive_of(crawler)

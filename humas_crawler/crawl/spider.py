@@ -6,7 +6,6 @@ import logging
 from collections.abc import AsyncIterator, Iterator
 from datetime import UTC, datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from scrapy import Request, Spider
 from scrapy.exceptions import DownloadCancelledError
@@ -15,6 +14,7 @@ from scrapy.spidermiddlewares.httperror import HttpError
 from scrapy.utils.sitemap import Sitemap, sitemap_urls_from_robots
 from twisted.python.failure import Failure
 
+from humas_crawler.archive.record import ArticleRecord
 from humas_crawler.archive.schema import utc_timestamp
 from humas_crawler.crawl.archive import CrawlArchive
 from humas_crawler.crawl.frontier import CATEGORY_SWEEP_STAT, MODES, Frontier
@@ -34,10 +34,10 @@ from humas_crawler.extract.decode import decode_page
 from humas_crawler.extract.jobs import extract_article, extract_listing
 from humas_crawler.extract.workers import WorkerPool
 from humas_crawler.normalize import DEFAULT_BASE_URL, Site
+from humas_crawler.normalize.zones import ZONES
 
 logger = logging.getLogger(__name__)
 
-WITA = ZoneInfo("Asia/Makassar")
 LISTING_PATH = "/berita"
 ARTICLE_PRIORITY = 10  # articles before more listing pages: keeps the queue short
 # request.meta key: the link as given, when the request asks for its current form instead.
@@ -62,18 +62,31 @@ class KaltimprovSpider(Spider):
         revisit_days: int | str = 7,
         max_articles: int | str | None = None,
         category_sweep_days: int | str = CATEGORY_SWEEP_DAYS,
+        site_name: str | None = None,
+        zone: str | None = None,
+        article_paths: tuple[str, ...] | None = None,
+        listings: tuple[str, ...] | None = None,
+        article_pattern: str | None = None,
+        trailing_slash: bool | None = None,
         *args: Any,
         **kwargs: Any,
     ) -> None:
         super().__init__(*args, **kwargs)
         if mode not in MODES:
             raise ValueError(f"mode must be one of {', '.join(MODES)}, not {mode!r}")
-        self.site = Site.from_base_url(base_url)
+        self.site = Site.from_base_url(base_url).configured(
+            name=site_name,
+            zone=zone,
+            article_path_prefixes=tuple(article_paths) if article_paths else None,
+            article_pattern=article_pattern,
+            trailing_slash=trailing_slash,
+        )
         self.base_url = self.site.base_url
         self.mode = mode
         self.revisit_days = int(revisit_days)
         self.max_articles = int(max_articles) if max_articles not in (None, "") else None
         self.category_sweep_days = int(category_sweep_days)
+        self.listings = tuple(listings) if listings else (LISTING_PATH,)
         self.allowed_domains = [self.site.hostname.removeprefix("www.")]
         self.frontier: Frontier | None = None
         self._listing_seen: dict[str, set[str]] = {}
@@ -91,7 +104,7 @@ class KaltimprovSpider(Spider):
             self.site,
             mode=self.mode,
             revisit_days=self.revisit_days,
-            today=datetime.now(WITA).date(),
+            today=datetime.now(ZONES[self.site.zone].tzinfo).date(),
             max_articles=self.max_articles,
             category_sweep_days=self.category_sweep_days,
         )
@@ -104,6 +117,12 @@ class KaltimprovSpider(Spider):
             )
         workers = self.crawler.settings.getint("HUMAS_EXTRACT_WORKERS", -1)
         self.extractor = WorkerPool(crawl_workers() if workers < 0 else workers)
+        for request in self.seeds():
+            yield request
+
+    def seeds(self) -> Iterator[Request]:
+        """The run's first requests: robots.txt, sitemaps, the listings, revisits, retries."""
+        assert self.frontier is not None
         base = self.base_url
         if self.crawler.settings.getbool("ROBOTSTXT_OBEY"):
             # The robots middleware fetches robots.txt before anything else and hands it over.
@@ -119,9 +138,10 @@ class KaltimprovSpider(Spider):
         yield Request(
             f"{base}/sitemap.xml", callback=self.parse_sitemap, errback=self.optional_failed
         )
-        listing = self._listing_request(f"{base}{LISTING_PATH}")
-        if listing is not None:
-            yield listing
+        for path in self.listings:
+            listing = self._listing_request(f"{base}{path}")
+            if listing is not None:
+                yield listing
         # Archived articles asked for whether or not a listing still links them: a take-down
         # takes the article off every listing too (all of them in full mode, the recent ones
         # otherwise).
@@ -229,7 +249,7 @@ class KaltimprovSpider(Spider):
         if not isinstance(response, TextResponse):
             return
         html = _text_of(response)
-        page = await self.extractor.run(extract_listing, response.url, html, self.base_url)
+        page = await self.extractor.run(extract_listing, response.url, html, self.site)
         entries = page.entries
         for entry in entries:
             request = self._article_request(entry.url)
@@ -274,14 +294,14 @@ class KaltimprovSpider(Spider):
                 extract_article,
                 response.url,
                 _text_of(response),
-                self.base_url,
+                self.site,
                 fetched.isoformat(),
             )
         except Exception as exc:  # one bad page must never stop a long crawl: quarantine it
             logger.exception("extraction failed on %s", url)
             yield QuarantineItem(url, "extraction-error", f"{type(exc).__name__}: {exc}", capture)
             return
-        record = page.record
+        record = self.amend(page.record, response)
         if not record.title and not record.body_text:
             # Nothing of an article came out: the page is kept (capture) and quarantined, so a
             # changed template shows up as a reason, not as an empty article row.
@@ -301,6 +321,10 @@ class KaltimprovSpider(Spider):
                 yield request
         for request in self._categories_from(page.category_urls):
             yield request
+
+    def amend(self, record: ArticleRecord, response: Response) -> ArticleRecord:
+        """The record as stored: what the page showed (a source with better fields amends it)."""
+        return record
 
     # ----- errors -------------------------------------------------------------------------
 

@@ -27,6 +27,7 @@ from humas_crawler.normalize import (
     normalize_category,
     normalize_timestamp,
 )
+from humas_crawler.normalize.zones import to_utc
 
 
 @dataclass(frozen=True)
@@ -59,7 +60,7 @@ def read_article(facts: PageFacts, taxonomy: Taxonomy) -> ArticleFields:
     return ArticleFields(
         title=title,
         published_raw=published_raw,
-        timestamp=normalize_timestamp(published_raw, now=facts.now),
+        timestamp=normalize_timestamp(published_raw, now=facts.now, zone=facts.site.zone),
         category_raw=category_raw,
         category=normalize_category(category_raw, taxonomy),
         body=body,
@@ -137,9 +138,11 @@ class ArticlePage:
         body_text = f.body.text or None
         return ArticleRecord(
             url=self.canonical_url,
+            site=self.site.name,
             slug=self.slug,
             title=f.title,
             published_at=stamp.iso,
+            published_at_utc=to_utc(stamp.iso),
             published_date=stamp.iso[:10] if stamp.iso else None,
             published_precision=stamp.precision,
             published_raw=f.published_raw,

@@ -38,9 +38,15 @@ class ListingExtraction:
     category_urls: list[str]
 
 
-def extract_article(url: str, html: str, base_url: str, now: str) -> ArticleExtraction:
-    """An article page's record, warnings and the links it offers."""
-    site = Site.from_base_url(base_url)
+def _site(site: Site | str) -> Site:
+    """A Site as given, or the default-configured one of a base URL."""
+    return site if isinstance(site, Site) else Site.from_base_url(site)
+
+
+def extract_article(url: str, html: str, site: Site | str, now: str) -> ArticleExtraction:
+    """An article page's record, warnings and the links it offers; `site` is the Site (its
+    name and zone go into the record) or, for the default site, its base URL."""
+    site = _site(site)
     # Parsed once (whole: see extract/deep.py), read by both page objects.
     selector = deep.parse_page(html)
     page = ArticlePage(url, selector, site=site, now=datetime.fromisoformat(now))
@@ -55,9 +61,9 @@ def extract_article(url: str, html: str, base_url: str, now: str) -> ArticleExtr
     )
 
 
-def extract_listing(url: str, html: str, base_url: str) -> ListingExtraction:
+def extract_listing(url: str, html: str, site: Site | str) -> ListingExtraction:
     """A listing page's entries (without the text beside them) and pagination."""
-    page = ListingPage(url, html, site=Site.from_base_url(base_url))
+    page = ListingPage(url, html, site=_site(site))
     return ListingExtraction(
         listing_key=page.listing_key,
         entries=page.placements,

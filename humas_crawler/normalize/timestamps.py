@@ -1,4 +1,9 @@
-"""Turn a timestamp as shown on the site into ISO 8601 in WITA with its precision."""
+"""Turn a timestamp as shown on a site into ISO 8601 in the site's zone, with its precision.
+
+The site's zone (WITA for Kaltim, WIB or WIT elsewhere: normalize/zones.py) reads a time shown
+without a zone and is the zone of the result; a zone label shown beside the time (`11.45 WIB`)
+wins over it, and the instant is then expressed in the site's zone.
+"""
 
 from __future__ import annotations
 
@@ -10,9 +15,12 @@ from datetime import date, datetime, timedelta, timezone
 
 from dateparser.date import DateDataParser
 
+from humas_crawler.normalize.zones import ZONES, Zone
+
 _WITA_OFFSET = timedelta(hours=8)
 WITA = timezone(_WITA_OFFSET, "WITA")
-# Indonesian zone names; WITA (Asia/Makassar) is the site's own and the output zone.
+DEFAULT_ZONE = "WITA"  # Kaltim's, the first site's
+# Indonesian zone names, as pages show them beside a time.
 ZONE_OFFSETS: dict[str, timedelta] = {
     "wib": timedelta(hours=7),
     "wita": timedelta(hours=8),
@@ -106,16 +114,19 @@ class Timestamp:
 
     @property
     def date(self) -> str | None:
-        """`YYYY-MM-DD` in WITA, or None."""
+        """`YYYY-MM-DD` in the site's zone, or None."""
         return self.iso[:10] if self.iso else None
 
 
-def normalize_timestamp(raw: str | None, now: datetime | None = None) -> Timestamp:
-    """Normalize `raw` to ISO 8601 in WITA (+08:00); never raises.
+def normalize_timestamp(
+    raw: str | None, now: datetime | None = None, zone: str = DEFAULT_ZONE
+) -> Timestamp:
+    """Normalize `raw` to ISO 8601 in the site's `zone` (WIB, WITA or WIT); never raises.
 
     `now` is the fetch time that relative forms (`2 jam yang lalu`, `kemarin`) count from;
-    a naive `now` is read as WITA wall-clock time.
+    a naive `now` is read as wall-clock time in `zone`.
     """
+    site = ZONES[zone]
     if raw is None:
         return Timestamp(None, None, None)
     if not isinstance(raw, str):
@@ -126,44 +137,44 @@ def normalize_timestamp(raw: str | None, now: datetime | None = None) -> Timesta
         return Timestamp(None, None, raw)
     if len(text) > MAX_RAW_LENGTH:
         return _failed(raw, f"too long to be a timestamp ({len(text)} characters)")
-    result = _fast_path(text, raw)
+    result = _fast_path(text, raw, site)
     if result is not None:
         return result
-    return _fallback(text, raw, now)
+    return _fallback(text, raw, now, site)
 
 
 def _failed(raw: str, reason: str) -> Timestamp:
     return Timestamp(None, None, raw, reason)
 
 
-def _fast_path(text: str, raw: str) -> Timestamp | None:
-    """Parse the site's own forms with one regex; None when `text` is not one of them."""
+def _fast_path(text: str, raw: str, site: Zone) -> Timestamp | None:
+    """Parse the sites' common forms with one regex; None when `text` is not one of them."""
     match = _TEXT_DATE_RE.fullmatch(text)
     if match:
         month = MONTHS.get(match["month"].casefold())
         if month is None:
             return None  # an unknown word in the month slot: let dateparser try
-        return _build(raw, match, month, _zone_offset(match["zone"]))
+        return _build(raw, match, month, _zone_offset(match["zone"], site), site)
     match = _NUMERIC_DATE_RE.fullmatch(text)
     if match:
-        return _build(raw, match, int(match["month"]), _zone_offset(match["zone"]))
+        return _build(raw, match, int(match["month"]), _zone_offset(match["zone"], site), site)
     match = _ISO_RE.fullmatch(text)
     if match:
-        return _build(raw, match, int(match["month"]), _iso_offset(match["offset"]))
+        return _build(raw, match, int(match["month"]), _iso_offset(match["offset"], site), site)
     return None
 
 
-def _zone_offset(zone: str | None) -> timedelta:
+def _zone_offset(zone: str | None, site: Zone) -> timedelta:
     if not zone:
-        return ZONE_OFFSETS["wita"]
+        return timedelta(hours=site.hours)
     name = zone.casefold()
     return ZONE_OFFSETS[_ZONE_WORDS.get(name.split()[-1], name)]
 
 
-def _iso_offset(offset: str | None) -> timedelta | None:
-    """The UTC offset of an ISO string (none = WITA); None when it cannot exist."""
+def _iso_offset(offset: str | None, site: Zone) -> timedelta | None:
+    """The UTC offset of an ISO string (none = the site's zone); None when it cannot exist."""
     if offset is None:
-        return ZONE_OFFSETS["wita"]
+        return timedelta(hours=site.hours)
     if offset in ("Z", "z"):
         return timedelta(0)
     digits = offset[1:].replace(":", "")
@@ -186,10 +197,12 @@ _WEEKDAYS = {
 }
 
 
-def _build(raw: str, match: re.Match[str], month: int, offset: timedelta | None) -> Timestamp:
+def _build(
+    raw: str, match: re.Match[str], month: int, offset: timedelta | None, site: Zone
+) -> Timestamp:
     """The timestamp of the matched fields; a day name that contradicts the date keeps the
     date (the numbers are what editors type with care) and says so in `warning`."""
-    stamp = _build_date(raw, match, month, offset)
+    stamp = _build_date(raw, match, month, offset, site)
     weekday = match.groupdict().get("weekday")
     if stamp.iso is None or not weekday:
         return stamp
@@ -209,7 +222,9 @@ def _build(raw: str, match: re.Match[str], month: int, offset: timedelta | None)
     )
 
 
-def _build_date(raw: str, match: re.Match[str], month: int, offset: timedelta | None) -> Timestamp:
+def _build_date(
+    raw: str, match: re.Match[str], month: int, offset: timedelta | None, site: Zone
+) -> Timestamp:
     """Check the matched fields and format the ISO string."""
     # The matched digits are reused as text: formatting numbers would cost more than the regex.
     year_text, day_text, hour_text, minute_text, second_text = match.group(
@@ -232,7 +247,7 @@ def _build_date(raw: str, match: re.Match[str], month: int, offset: timedelta | 
         return _failed(raw, f"day {day} does not exist: {month_length} days")
     date = f"{year_text}-{_TWO_DIGITS[month]}-{day_text.zfill(2)}T"
     if hour_text is None:
-        return Timestamp(date + "00:00:00+08:00", "day", raw)
+        return Timestamp(f"{date}00:00:00{site.offset}", "day", raw)
     hour, minute = int(hour_text), int(minute_text)
     second = int(second_text) if second_text is not None else 0
     if hour > 23 or minute > 59 or second > 59:
@@ -241,31 +256,32 @@ def _build_date(raw: str, match: re.Match[str], month: int, offset: timedelta | 
     if hour == minute == second == 0:
         # The site shows `Jam 00:00:00` when it does not know the time: the date is all there
         # is, and it is the date as shown (a placeholder midnight carries no zone to convert).
-        return Timestamp(date + "00:00:00+08:00", "day", raw)
+        return Timestamp(f"{date}00:00:00{site.offset}", "day", raw)
     if second_text is None:
         precision, second_text = "minute", "00"
     else:
         precision = "second"
-    if offset == _WITA_OFFSET:
-        iso = f"{date}{hour_text.zfill(2)}:{minute_text}:{second_text}+08:00"
+    if offset.total_seconds() == site.hours * 3600:
+        iso = f"{date}{hour_text.zfill(2)}:{minute_text}:{second_text}{site.offset}"
         return Timestamp(iso, precision, raw)
     shown_at = datetime(year, month, day, hour, minute, second, tzinfo=timezone(offset))
-    return _result(raw, shown_at, precision)
+    return _result(raw, shown_at, precision, site)
 
 
-def _result(raw: str, moment: datetime, precision: str) -> Timestamp:
-    return Timestamp(moment.astimezone(WITA).isoformat(), precision, raw)
+def _result(raw: str, moment: datetime, precision: str, site: Zone) -> Timestamp:
+    return Timestamp(moment.astimezone(site.tzinfo).isoformat(), precision, raw)
 
 
-@functools.lru_cache(maxsize=1)
-def _parser() -> DateDataParser:
-    """The fallback parser, built once: loading dateparser's locale data is the slow part."""
-    return _make_parser(None)
+@functools.lru_cache(maxsize=len(ZONES))
+def _parser(site: Zone) -> DateDataParser:
+    """The fallback parser of a zone, built once: loading dateparser's locale data is the slow
+    part."""
+    return _make_parser(None, site)
 
 
-def _make_parser(relative_base: datetime | None) -> DateDataParser:
+def _make_parser(relative_base: datetime | None, site: Zone) -> DateDataParser:
     settings: dict[str, object] = {
-        "TIMEZONE": "Asia/Makassar",
+        "TIMEZONE": site.iana,
         "RETURN_AS_TIMEZONE_AWARE": True,
         # A partial date (`Juni 2022`, `Rabu (26/6)`) would have its gaps filled from today.
         "REQUIRE_PARTS": ["day", "month", "year"],
@@ -277,7 +293,7 @@ def _make_parser(relative_base: datetime | None) -> DateDataParser:
     return DateDataParser(languages=["id", "en"], settings=settings)
 
 
-def _fallback(text: str, raw: str, now: datetime | None) -> Timestamp:
+def _fallback(text: str, raw: str, now: datetime | None, site: Zone) -> Timestamp:
     """Ask dateparser about a form the fast path does not know."""
     relative = _RELATIVE_RE.search(text) is not None
     if not relative and not _DIGIT_RE.search(text):
@@ -288,10 +304,11 @@ def _fallback(text: str, raw: str, now: datetime | None) -> Timestamp:
         if relative and now is not None:
             # dateparser takes the relative base only from a parser's settings; building one
             # is cheap (~20 µs) next to parsing (~1-2 ms) and happens only for relative forms.
-            base = now.replace(tzinfo=WITA) if now.tzinfo is None else now.astimezone(WITA)
-            parser = _make_parser(base)
+            tz = site.tzinfo
+            base = now.replace(tzinfo=tz) if now.tzinfo is None else now.astimezone(tz)
+            parser = _make_parser(base, site)
         else:
-            parser = _parser()
+            parser = _parser(site)
         data = parser.get_date_data(text)
     except (ValueError, OverflowError) as exc:
         # What datetime arithmetic raises near years 1 and 9999: converting `now`, and inside
@@ -304,15 +321,15 @@ def _fallback(text: str, raw: str, now: datetime | None) -> Timestamp:
     if not MIN_YEAR <= moment.year <= MAX_YEAR:
         # Checked before converting: astimezone() overflows near year 1 and 9999.
         return _failed(raw, f"year {moment.year} outside the plausible range {MIN_YEAR}-{MAX_YEAR}")
-    moment = moment.astimezone(WITA).replace(microsecond=0)
+    moment = moment.astimezone(site.tzinfo).replace(microsecond=0)
     # `parts` is new in dateparser 1.5; without it the text alone says whether a time was shown.
     parts = getattr(data, "parts", None) or ("time",)
     if "time" not in parts or not _SHOWN_TIME_RE.search(text) or _is_midnight(moment):
         # `kemarin` resolves to the fetch time of day, which says nothing about the article.
-        return _result(raw, moment.replace(hour=0, minute=0, second=0), "day")
+        return _result(raw, moment.replace(hour=0, minute=0, second=0), "day", site)
     if _SHOWN_SECONDS_RE.search(text):
-        return _result(raw, moment, "second")
-    return _result(raw, moment.replace(second=0), "minute")
+        return _result(raw, moment, "second", site)
+    return _result(raw, moment.replace(second=0), "minute", site)
 
 
 def _is_midnight(moment: datetime) -> bool:

@@ -11,6 +11,10 @@ from w3lib.url import canonicalize_url as w3lib_canonicalize_url
 from w3lib.url import url_query_cleaner
 
 DEFAULT_BASE_URL = "https://www.kaltimprov.go.id"
+DEFAULT_SITE_NAME = "kaltimprov"
+# WordPress's date permalinks (`/2023/06/06/<slug>/`, `/2023/06/<slug>/`), under `/index.php`
+# on servers without rewriting.
+WORDPRESS_ARTICLE_PATTERN = r"^/(?:index\.php/)?\d{4}/\d{2}/(?:\d{2}/)?(?P<slug>[^/]+)/?$"
 # `/berita/<slug>` on the older site, `/detailberita/<slug>` on the current one (2025 on). The
 # site profile (extract/profile.py) names these two values for its selectors.
 ARTICLE_PATH_PREFIXES: tuple[str, ...] = ("/berita/", "/detailberita/")
@@ -51,6 +55,14 @@ class Site:
     hostname: str
     port: int | None  # None for the scheme's default port
     article_path_prefixes: tuple[str, ...] = ARTICLE_PATH_PREFIXES
+    name: str = DEFAULT_SITE_NAME  # the registry's name: articles.site
+    zone: str = "WITA"  # WIB, WITA or WIT: how times shown without a zone are read
+    # A regular expression over a canonical path with a `slug` group: which paths are articles,
+    # instead of `article_path_prefixes` (WordPress permalinks, `/2023/06/06/<slug>/`).
+    article_pattern: str | None = None
+    # Whether a path keeps its trailing slash (WordPress redirects `/x` to `/x/`; Kaltim's site
+    # answers both).
+    trailing_slash: bool = False
 
     @classmethod
     def from_base_url(cls, base_url: str = DEFAULT_BASE_URL) -> Site:
@@ -74,7 +86,19 @@ class Site:
         try:
             return self.__dict__["_hash"]
         except KeyError:
-            value = hash((self.scheme, self.host, self.hostname, self.port))
+            value = hash(
+                (
+                    self.scheme,
+                    self.host,
+                    self.hostname,
+                    self.port,
+                    self.article_path_prefixes,
+                    self.name,
+                    self.zone,
+                    self.article_pattern,
+                    self.trailing_slash,
+                )
+            )
             object.__setattr__(self, "_hash", value)
             return value
 
@@ -84,6 +108,34 @@ class Site:
     @property
     def base_url(self) -> str:
         return f"{self.scheme}://{self.host}"
+
+    def configured(
+        self,
+        *,
+        name: str | None = None,
+        zone: str | None = None,
+        article_path_prefixes: tuple[str, ...] | None = None,
+        article_pattern: str | None = None,
+        trailing_slash: bool | None = None,
+    ) -> Site:
+        """This site under a registry entry's name, zone and article paths."""
+        changes: dict[str, object] = {}
+        if article_pattern is not None:
+            changes["article_pattern"] = article_pattern
+        if trailing_slash is not None:
+            changes["trailing_slash"] = trailing_slash
+        if name is not None:
+            changes["name"] = name
+        if zone is not None:
+            changes["zone"] = zone
+        if article_path_prefixes is not None:
+            changes["article_path_prefixes"] = tuple(article_path_prefixes)
+        if not changes:
+            return self
+        fresh = dict(self.__dict__)
+        fresh.pop("_hash", None)
+        fresh.update(changes)
+        return Site(**fresh)
 
     def is_on_site(self, url: str | None) -> bool:
         """Whether `url` (absolute) is on this site, with or without `www.`, over http or https."""
@@ -130,11 +182,14 @@ class Site:
             if not parts.query and _PLAIN_PATH.match(parts.path) and "/." not in parts.path:
                 # Most links: a plain on-site path, already canonical once the scheme, host,
                 # fragment and trailing slash are settled (w3lib would change nothing else).
+                if self.trailing_slash:
+                    return f"{self.base_url}{parts.path or '/'}"
                 return f"{self.base_url}{parts.path.rstrip('/') or '/'}"
             parts = parts._replace(scheme=self.scheme, netloc=self.host)
         else:
             parts = parts._replace(scheme=parts.scheme.lower(), netloc=_clean_netloc(parts))
-        url = urlunsplit(_strip_trailing_slash(parts))
+        strip = _strip_trailing_slash if not self.trailing_slash else _keep
+        url = urlunsplit(strip(parts))
         for _ in range(3):
             try:
                 # Sorts the query, drops the fragment, normalizes percent-encoding and dots.
@@ -143,7 +198,7 @@ class Site:
                 return None
             # Stripped again: w3lib can expose a new trailing slash (`/berita/;` loses its `;`),
             # and then the next round has more to do (`/berita/;/.` -> `/berita/;` -> `/berita`).
-            again = urlunsplit(_strip_trailing_slash(urlsplit(_drop_tracking_params(cleaned))))
+            again = urlunsplit(strip(urlsplit(_drop_tracking_params(cleaned))))
             if again == url:
                 break
             url = again
@@ -173,12 +228,24 @@ class Site:
         if canonical is None or not canonical.startswith(self.base_url + "/"):
             return None
         path = urlsplit(canonical).path
+        if self.article_pattern is not None:
+            match = _pattern(self.article_pattern).match(path)
+            return match["slug"] if match else None
         for prefix in self.article_path_prefixes:
             if path.startswith(prefix):
                 slug = path[len(prefix) :]
                 # `/berita/page/2`, `/berita/kategori/x` are listings, not articles.
                 return slug if slug and "/" not in slug else None
         return None
+
+
+@functools.lru_cache(maxsize=16)
+def _pattern(text: str) -> re.Pattern[str]:
+    return re.compile(text)
+
+
+def _keep(parts: SplitResult) -> SplitResult:
+    return parts
 
 
 def _strip_trailing_slash(parts: SplitResult) -> SplitResult:

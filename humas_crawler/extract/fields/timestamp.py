@@ -90,7 +90,8 @@ def _stamp_in(el: HtmlElement, facts: PageFacts) -> Stamp | None:
     """The timestamp an element shows: its text, else its `datetime` or `content` attribute."""
     text = dom.text_of(el)
     match = facts.profile.timestamp_in_text.search(text) if text else None
-    if dom.tag(el) == "time" and text and normalize_timestamp(text, now=facts.now).iso:
+    zone = facts.site.zone
+    if dom.tag(el) == "time" and text and normalize_timestamp(text, now=facts.now, zone=zone).iso:
         return Stamp(text, el)
     if match:
         return Stamp(clean_text(match.group(0)), el)
