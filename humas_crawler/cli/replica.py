@@ -140,6 +140,7 @@ def replica(
     Examples:
         humas-crawler replica --port 8123 --articles 500 &
         humas-crawler crawl --base-url http://127.0.0.1:8123 --db /tmp/demo.sqlite --delay 0
+        humas-crawler replica --cms joomla --articles 500 &
         humas-crawler replica --articles 500 --fault-500 0.08 --fault-reset 0.03 \\
             --fault-truncate 0.03 --fault-slow 0.01 --fault-429-paths 5 --fault-persistent 3 \\
             --fault-garbled 2 --fault-charset 3 --fault-oversize 1 --fault-redirect-loop 1 \\
