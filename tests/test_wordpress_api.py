@@ -34,7 +34,8 @@ def test_posts_with_a_link_and_id_only() -> None:
 
 
 def test_title_entities_decoded() -> None:
-    assert posts()[0].title == "Gubernur Tinjau “Pasar Murah” di Sidoarjo – Warga’s Antusias & Tertib"
+    title = "Gubernur Tinjau “Pasar Murah” di Sidoarjo – Warga’s Antusias & Tertib"
+    assert posts()[0].title == title
 
 
 @pytest.mark.parametrize(
