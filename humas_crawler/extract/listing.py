@@ -18,6 +18,8 @@ from humas_crawler.normalize import Site, Taxonomy
 from humas_crawler.normalize.text import clean_text
 
 _PAGE_PARAMS = ("page", "halaman", "hal", "p", "paged")
+# Joomla pages a list by the offset of its first item (`?start=20`), not by a page number.
+_OFFSET_PARAMS = ("start", "limitstart")
 _PAGE_PATH = re.compile(r"/(?:page|halaman|hal)/(\d+)/?$", re.I)
 _NEXT_TEXT = re.compile(
     r"^(?:selanjutnya|berikutnya|lanjut|next|older|sesudahnya)\b|^[»›>]+$|[»›]$", re.I
@@ -290,7 +292,11 @@ class ListingPage:
     def listing_base(url: str) -> str:
         """The URL with its page number taken out: the key that pages of one listing share."""
         parts = urlsplit(url)
-        query = [(k, v) for k, v in parse_qsl(parts.query) if k.lower() not in _PAGE_PARAMS]
+        query = [
+            (k, v)
+            for k, v in parse_qsl(parts.query)
+            if k.lower() not in _PAGE_PARAMS and k.lower() not in _OFFSET_PARAMS
+        ]
         path = _PAGE_PATH.sub("", parts.path).rstrip("/")
         return urlunsplit((parts.scheme, parts.netloc, path, urlencode(sorted(query)), ""))
 
@@ -313,7 +319,8 @@ class ListingPage:
             url = self._canonical(a.get("href"))
             if not url or url == self.current_url or self.listing_base(url) != base:
                 continue
-            (numbered if self.page_number(url) is not None else plain).append((a, url))
+            paged = self.page_number(url) is not None or _offset(url) is not None
+            (numbered if paged else plain).append((a, url))
         found = {url for _, url in numbered}
         if numbered:
             # The first page often links to the bare listing URL ("/berita"): count it only when
@@ -364,3 +371,11 @@ class ListingPage:
             "next_page_url": self.next_page_url,
             "page_urls": self.page_urls,
         }
+
+
+def _offset(url: str) -> int | None:
+    """The item offset a Joomla listing URL asks for (`?start=20`), None if none."""
+    for key, value in parse_qsl(urlsplit(url).query):
+        if key.lower() in _OFFSET_PARAMS and value.isdigit():
+            return int(value)
+    return None

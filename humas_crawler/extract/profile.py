@@ -67,10 +67,11 @@ class SiteProfile:
     )
     # Read-also lines inside the body: "Baca Juga: <title>".
     read_also: re.Pattern[str] = re.compile(r"^\s*(?:baca\s+juga|baca\s+pula|read\s+also)\b", re.I)
-    # Datelines: "SAMARINDA –", "TANJUNG REDEB-", "Samarinda — ", "Balikpapan,".
+    # Datelines: "SAMARINDA –", "TANJUNG REDEB-", "Samarinda — ", "Balikpapan,"; other provinces
+    # put the day between place and dash: "Mamuju (28/5/2024) -", "Surabaya (Selasa, 6/6/2023) -".
     dateline_dash: re.Pattern[str] = re.compile(
         r"^\s*(?P<place>[A-Z][A-Z'’.]*(?:\s+[A-Z][A-Z'’.]*){0,3}"
-        r"|[A-Z][a-z'’]+(?:\s+[A-Z][a-z'’]+){0,2})\s*[–—-]+\s*\S"
+        r"|[A-Z][a-z'’]+(?:\s+[A-Z][a-z'’]+){0,2})\s*(?:\([\w ,./-]{1,40}\)\s*)?[–—-]+\s*\S"
     )
     dateline_comma: re.Pattern[str] = re.compile(
         r"^\s*(?P<place>[A-Z][A-Za-z'’]+(?:\s+[A-Z][A-Za-z'’]+){0,2})\s*,\s+\S"

@@ -119,7 +119,12 @@ def path_key(raw_path: str) -> str:
     path = unquote(parts.path)
     if path != "/":
         path = path.rstrip("/")
-    page = parse_qs(parts.query).get("page", ["1"])[-1]
+    query = parse_qs(parts.query)
+    page = query.get("page", ["1"])[-1]
+    # Joomla's offsets (`?start=20`) name pages too.
+    start = (query.get("start") or query.get("limitstart") or ["0"])[-1]
+    if start != "0":
+        return f"{path}?start={start}"
     return path if page == "1" else f"{path}?page={page}"
 
 
