@@ -389,6 +389,53 @@ def host_province(host: str) -> str | None:
     return None
 
 
+# Suffixes that say nothing of a site: `ppid.jatimprov.go.id` is named `jatimprov-ppid`.
+_PUBLIC_SUFFIXES = (
+    ".go.id",
+    ".ac.id",
+    ".or.id",
+    ".co.id",
+    ".web.id",
+    ".my.id",
+    ".sch.id",
+    ".desa.id",
+    ".id",
+    ".com",
+    ".org",
+    ".net",
+    ".info",
+)
+_LOCAL_HOSTS = ("localhost", "127.0.0.1", "::1", "[::1]")
+
+
+def name_for_host(netloc: str) -> str:
+    """A registry name for a host (`host[:port]`): without `www.` and the public suffix, its
+    labels from the right joined by `-` (`ppid.jatimprov.go.id` -> `jatimprov-ppid`); a
+    non-default port appended; a loopback host is `local` (`127.0.0.1:8123` -> `local-8123`)."""
+    host, port = netloc.lower(), ""
+    if host.startswith("["):
+        host, _, rest = host[1:].partition("]")
+        port = rest.removeprefix(":")
+    elif host.count(":") == 1:
+        host, _, port = host.partition(":")
+    host = host.rstrip(".").removeprefix("www.")
+    if host in _LOCAL_HOSTS or host.startswith("127."):
+        labels = ["local"]
+    elif re.fullmatch(r"[\d.]+|[0-9a-f]*:[0-9a-f:]*", host):
+        labels = [re.sub(r"[^a-z0-9]+", "-", host)]
+    else:
+        for suffix in _PUBLIC_SUFFIXES:
+            if host.endswith(suffix) and host != suffix.lstrip("."):
+                host = host.removesuffix(suffix)
+                break
+        else:
+            host = host.rpartition(".")[0] or host
+        labels = list(reversed(host.split(".")))
+    name = "-".join([*labels, port] if port else labels)
+    name = re.sub(r"[^a-z0-9]+", "-", name).strip("-")
+    return name or "site"
+
+
 def province_name(province: str) -> str | None:
     """A province's name as written (`kaltim` -> `Kalimantan Timur`, `diy` -> `DI Yogyakarta`),
     or None for a name that is no province."""
