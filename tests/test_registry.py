@@ -104,9 +104,10 @@ def test_the_shipped_zones() -> None:
     assert {by_name[name] for name in SHIPPED_NAMES if "kaltim" in name} == {"WITA"}
 
 
-def test_the_shipped_file_names_no_shared_folder() -> None:
-    shipped = Path(__file__).parents[1] / "humas_crawler" / "data" / "sites.toml"
-    assert "shared" not in shipped.read_text(encoding="utf-8")
+def test_the_shipped_file_and_its_docs_name_no_outside_folder() -> None:
+    root = Path(__file__).parents[1]
+    for path in (root / "humas_crawler" / "data" / "sites.toml", root / "docs" / "sites.md"):
+        assert "../" not in path.read_text(encoding="utf-8"), path
 
 
 # --- user registries ----------------------------------------------------------------------------

@@ -206,10 +206,10 @@ def _append(path: Path, entry: SiteEntry, text: str) -> None:
     for other in current:
         if other.name == entry.name:
             raise click.ClickException(f"not saved: {path} already has a site named {entry.name!r}")
-        shared = sorted(str(key) for key in claimed & set(host_keys(other)))
-        if shared:
+        common = sorted(str(key) for key in claimed & set(host_keys(other)))
+        if common:
             raise click.ClickException(
-                f"not saved: {path} already has the host {shared[0]} (site {other.name!r})"
+                f"not saved: {path} already has the host {common[0]} (site {other.name!r})"
             )
     separator = "" if not existing.strip() else ("\n" if existing.endswith("\n") else "\n\n")
     combined = existing + separator + text
