@@ -244,6 +244,8 @@ def test_probe_finds_wordpress_hiding_its_generator(hidden_wordpress: _Site) -> 
     assert 'cms = "wordpress"' in result.stdout
     assert 'timezone = "WITA"' in result.stdout
     assert "WordPress: its REST API answers (the page hides it)" in result.stderr
+    assert "custom" not in result.stderr
+    assert 'wordpress; REST API /wp-json/"' in result.stdout  # the notes
     assert "robots.txt: HTTP 404" in result.stderr
 
 

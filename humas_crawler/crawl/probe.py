@@ -21,7 +21,7 @@ from email.message import Message
 from urllib.parse import urlsplit
 
 from humas_crawler.defaults import MAX_BYTES, USER_AGENT
-from humas_crawler.extract.cms import JOOMLA, WORDPRESS, Detection, detect_cms
+from humas_crawler.extract.cms import CUSTOM, JOOMLA, WORDPRESS, Detection, detect_cms
 from humas_crawler.extract.decode import decode_page
 from humas_crawler.normalize import zones
 from humas_crawler.normalize.registry import (
@@ -119,6 +119,7 @@ def probe(url: str, *, timeout: float = 15, user_agent: str = USER_AGENT) -> Pro
         result.api = _rest_api(fetcher, api_url, result.evidence)
         if result.api and detection.cms != WORDPRESS:
             detection.cms = WORDPRESS
+            result.evidence = [line for line in result.evidence if not line.endswith(": custom")]
             result.evidence.append("WordPress: its REST API answers (the page hides it)")
         if not result.api and not detection.api_url:
             result.api_url = None
@@ -279,8 +280,9 @@ def probe_entry(
     if urlsplit(asked).hostname != host or urlsplit(asked).port != urlsplit(base_url).port:
         aliases = (asked,)
     notes = [f"probed {date.today().isoformat()}: {detection.cms}"]
-    if detection.evidence:
-        notes.append(detection.evidence[0])
+    page_signs = [line for line in detection.evidence if not line.endswith(": custom")]
+    if page_signs and detection.cms != CUSTOM:
+        notes.append(page_signs[0])
     if result.api:
         notes.append(f"REST API {urlsplit(result.api_url or '').path}")
     if detection.feed_urls:

@@ -149,7 +149,7 @@ class Registry:
     one of its name, in its place); no host claimed twice."""
 
     entries: tuple[SiteEntry, ...]
-    _by_host: dict[_HostKey, SiteEntry] = field(default_factory=dict, repr=False)
+    _by_host: dict[_HostKey, SiteEntry] = field(default_factory=dict, init=False, repr=False)
 
     def __post_init__(self) -> None:
         names: dict[str, SiteEntry] = {}
