@@ -325,9 +325,7 @@ def _parse_entry(table: object, number: int, where: str, origin: str) -> SiteEnt
     hosts: list[str] = []
     for host in lists["hosts"]:
         if not _HOST_RE.fullmatch(host.lower()):
-            raise fail(
-                "hosts", f"{host!r}: give host names only (no scheme, port or path), lower case"
-            )
+            raise fail("hosts", f"{host!r}: give host names only (no scheme, port or path)")
         hosts.append(host.lower())
     base_host = urlsplit(base_url).hostname or ""
     hosts = list(dict.fromkeys(hosts if base_host in hosts else [base_host, *hosts]))
