@@ -19,6 +19,7 @@ from humas_crawler.cli.options import archive_errors
 from humas_crawler.cli.reparse import reparse
 from humas_crawler.cli.replica import replica
 from humas_crawler.cli.search import search
+from humas_crawler.cli.sites import sites
 from humas_crawler.cli.stats import stats
 from humas_crawler.defaults import EXIT_CODES_HELP
 
@@ -62,6 +63,7 @@ for command in (
     reparse,
     browse,
     replica,
+    sites,
 ):
     main.add_command(command)
 

@@ -287,3 +287,16 @@ class _CategoryIndex:
             f"unknown category {name!r}; {suggestion}."
             " `humas-crawler stats` lists the archive's categories"
         )
+
+
+def sites_option(function: F) -> F:
+    """--sites FILE (or $HUMAS_SITES): a user site registry over the shipped one (docs/sites.md)."""
+    return click.option(
+        "--sites",
+        "sites_file",
+        type=click.Path(dir_okay=False, path_type=Path),
+        envvar="HUMAS_SITES",
+        show_envvar=True,
+        metavar="FILE",
+        help="A user site registry (TOML, [[site]] tables) over the shipped one.",
+    )(function)
