@@ -375,6 +375,20 @@ class RunReads(Table):
         return list(self.db.table("crawl_runs").rows_where(order_by="id desc", limit=n))
 
     @user_errors
+    def last_of(self, base_url: str) -> dict[str, Any] | None:
+        """The latest run of the site at `base_url`, or None."""
+        rows = self.db.table("crawl_runs").rows_where(
+            "base_url = ?", [base_url], order_by="id desc", limit=1
+        )
+        return next(iter(rows), None)
+
+    @user_errors
+    def get(self, run_id: int) -> dict[str, Any] | None:
+        """The run with this id, or None."""
+        rows = self.db.table("crawl_runs").rows_where("id = ?", [run_id], limit=1)
+        return next(iter(rows), None)
+
+    @user_errors
     def last_finished(self, base_url: str) -> str | None:
         """When the newest run of `base_url` that finished (`ok` or `degraded`) started."""
         row = self.db.execute(

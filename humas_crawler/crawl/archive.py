@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 import os
 import socket
+from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -32,6 +33,31 @@ logger = logging.getLogger(__name__)
 # Why a crawl stopped before it began (the spider's close reason; the run's status).
 LOCKED = "locked"
 ARCHIVE_ERROR = "archive-error"
+
+
+@dataclass
+class _Shared:
+    """What the crawls of one process share of one archive: several sites crawled at once
+    (one crawler each) hold one lock, one store and one WARC writer."""
+
+    lock: CrawlLock
+    store: Store | None = None
+    warc: WarcWriter | None = None
+    users: int = 0
+    interrupted_runs: int = 0
+
+
+_SHARED: dict[Path, _Shared] = {}
+
+
+def _shared(db_path: Path) -> _Shared:
+    """The process's share of the archive at `db_path`, its lock taken by the first user."""
+    key = db_path.resolve()
+    shared = _SHARED.get(key)
+    if shared is None:
+        shared = _Shared(CrawlLock(db_path))
+        _SHARED[key] = shared
+    return shared
 
 
 class CrawlArchive:
@@ -60,7 +86,9 @@ class CrawlArchive:
         self.warc_dir = warc_dir
         self.warc_max_bytes = warc_max_bytes
         self.warc_fsync = warc_fsync
-        self.lock = CrawlLock(db_path)
+        self.shared = _shared(db_path)
+        self.lock = self.shared.lock
+        self.shared.users += 1
         self.store: Store | None = None
         self.warc: WarcWriter | None = None
         self.site: Site | None = None
@@ -81,13 +109,18 @@ class CrawlArchive:
             warc_fsync=settings.getbool("HUMAS_WARC_FSYNC", False),
         )
         spider = crawler.spider
-        archive.lock.acquire(
-            {
-                **_process_info(),
-                "base_url": getattr(spider, "base_url", None),
-                "mode": getattr(spider, "mode", None),
-            }
-        )
+        if not archive.lock.held:
+            try:
+                archive.lock.acquire(
+                    {
+                        **_process_info(),
+                        "base_url": getattr(spider, "base_url", None),
+                        "mode": getattr(spider, "mode", None),
+                    }
+                )
+            except BaseException:
+                archive.close()
+                raise
         crawler.signals.connect(archive.spider_opened, signal=signals.spider_opened)
         crawler.signals.connect(archive.engine_stopped, signal=signals.engine_stopped)
         return archive
@@ -126,27 +159,34 @@ class CrawlArchive:
     def open(self, *, mode: str, base_url: str, site: Site | None = None) -> None:
         """Open the store, note dead runs as interrupted, start this run, open the WARC writer."""
         self.site = site or Site.from_base_url(base_url)
-        self.store = Store.open(self.db_path)
-        newest = self.store.captures.newest_warc_file()
-        if newest and not (self.warc_dir / newest).exists():
-            logger.warning(
-                "the archive's newest capture is in %s, which is not in %s: earlier runs wrote"
-                " their WARC files elsewhere (give that directory with --warc-dir)",
-                newest,
-                self.warc_dir,
-            )
-        previous = self.store.runs.last(1)
-        self.interrupted_runs = self.store.runs.mark_interrupted()
-        if self.interrupted_runs:
-            logger.warning(
-                "%d earlier run(s) never finished (killed or crashed): marked interrupted; "
-                "this run paginates every listing to the end to fill the gaps",
-                self.interrupted_runs,
-            )
+        shared = self.shared
+        first = shared.store is None
+        if first:
+            shared.store = Store.open(self.db_path)
+        self.store = shared.store
+        assert self.store is not None
+        if first:
+            newest = self.store.captures.newest_warc_file()
+            if newest and not (self.warc_dir / newest).exists():
+                logger.warning(
+                    "the archive's newest capture is in %s, which is not in %s: earlier runs"
+                    " wrote their WARC files elsewhere (give that directory with --warc-dir)",
+                    newest,
+                    self.warc_dir,
+                )
+        previous = self.store.runs.last_of(self.site.base_url)
+        if first:
+            # Only the first crawl of the process: the others' runs are its siblings, alive.
+            shared.interrupted_runs = self.store.runs.mark_interrupted()
+            if shared.interrupted_runs:
+                logger.warning(
+                    "%d earlier run(s) never finished (killed or crashed): marked interrupted;"
+                    " this run paginates every listing to the end to fill the gaps",
+                    shared.interrupted_runs,
+                )
+        self.interrupted_runs = shared.interrupted_runs
         last_status = (
-            "interrupted"
-            if self.interrupted_runs
-            else (previous[0]["status"] if previous else None)
+            "interrupted" if self.interrupted_runs else (previous["status"] if previous else None)
         )
         self.memory = Memory(
             known=self.store.articles.known(),
@@ -157,13 +197,15 @@ class CrawlArchive:
         )
         self.run_id = self.store.runs.start(mode, self.site.base_url, site=self.site.name)
         self.lock.update(run_id=self.run_id)
-        self.store.categories.sync(Taxonomy.default())
-        self.warc = WarcWriter(
-            self.warc_dir,
-            max_bytes=self.warc_max_bytes,
-            fsync=self.warc_fsync,
-            warcinfo={"isPartOf": f"humas-crawler run {self.run_id}", "robots": "obey"},
-        )
+        if first:
+            self.store.categories.sync(Taxonomy.default())
+            shared.warc = WarcWriter(
+                self.warc_dir,
+                max_bytes=self.warc_max_bytes,
+                fsync=self.warc_fsync,
+                warcinfo={"isPartOf": f"humas-crawler run {self.run_id}", "robots": "obey"},
+            )
+        self.warc = shared.warc
 
     def finish_run(
         self,
@@ -185,23 +227,31 @@ class CrawlArchive:
             message=message,
             category_sweep=category_sweep,
         )
-        # Under the lock no other run can start: the last run is this one.
-        last = self.store.runs.last(1)
-        self.finished_run = last[0] if last and last[0]["id"] == self.run_id else None
+        self.finished_run = self.store.runs.get(self.run_id)
 
     def engine_stopped(self) -> None:
         self.close()
 
     def close(self) -> None:
-        """Close the WARC writer, the store and the lock (each once; safe to call again)."""
-        if self.warc is not None:
-            self.warc.close()
-            self.warc = None
-        if self.store is not None:
-            self.store.close()
-            self.store = None
-        if self.lock.held:
-            self.lock.release()
+        """Let go of the archive; the last of the process's crawls to do so closes the WARC
+        writer, the store and the lock (each once; safe to call again)."""
+        self.warc = None
+        self.store = None
+        shared = self.shared
+        if shared.users == 0:
+            return
+        shared.users -= 1
+        if shared.users > 0:
+            return
+        if shared.warc is not None:
+            shared.warc.close()
+            shared.warc = None
+        if shared.store is not None:
+            shared.store.close()
+            shared.store = None
+        if shared.lock.held:
+            shared.lock.release()
+        _SHARED.pop(self.db_path.resolve(), None)
 
 
 def _process_info() -> dict[str, Any]:
