@@ -293,18 +293,18 @@ class WordPressSite:
         self, article: ReplicaArticle, id_: int, published: datetime, modified: datetime
     ) -> WpPost:
         rng = self._rng
-        paragraphs = list(article.paragraphs)
-        lead = paragraphs[0]
+        lead = article.paragraphs[0]
         opening = article.style.dateline_text
         if opening and lead.startswith(opening + " "):
             lead = lead[len(opening) + 1 :]
-        paragraphs = [localize(p) for p in paragraphs]
-        lead = localize(lead)
-        if article.dateline:
+        texts = (article.title, article.dateline or "", article.photo_caption or "", lead)
+        moved = localize("\0".join((*texts, *article.paragraphs[1:]))).split("\0")
+        raw_title, place, caption, lead = moved[:4]
+        if place:
             lead = _DAY_TEXT.sub("", lead, count=1)
             day = f"{DAYS[published.weekday()]}, {published.day}/{published.month}/{published.year}"
-            lead = f"{localize(article.dateline)} ({day}) - {lead}"
-        paragraphs[0] = lead
+            lead = f"{place} ({day}) - {lead}"
+        paragraphs = [lead, *moved[4:]]
         categories = [_PRIMARY.get(article.category, 3)]
         if rng.random() < 0.08:
             tourism = article.category in _TOURISM and rng.random() < 0.7
@@ -316,9 +316,8 @@ class WordPressSite:
             video = "".join(rng.choices("abcdefghijkLMNOPQRS0123456789_-", k=11))
             shortcode = code.format(n=id_ + rng.randint(1, 9), m=id_ + 10, v=video)
             after = rng.randrange(len(paragraphs))
-        caption = localize(article.photo_caption) if article.photo_caption else None
-        featured = caption is not None or rng.random() < 0.4
-        title = self._title(localize(article.title))
+        featured = bool(caption) or rng.random() < 0.4
+        title = self._title(raw_title)
         return WpPost(
             id=id_,
             slug=self._unique_slug(title),
@@ -327,7 +326,7 @@ class WordPressSite:
             modified=modified,
             categories=tuple(categories),
             paragraphs=tuple(paragraphs),
-            raw_caption=caption,
+            raw_caption=caption or None,
             caption_after=0 if rng.random() < 0.65 else -1,
             shortcode=shortcode,
             shortcode_after=after,
