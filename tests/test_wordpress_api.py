@@ -71,7 +71,7 @@ def test_classic_caption_markup_and_lists() -> None:
     body, caption = content_text(
         '<div id="attachment_9" class="wp-caption aligncenter"><img src="a.jpg">'
         '<p class="wp-caption-text">Foto: Humas</p></div>'
-        "<p>Satu.</p><ul><li>Dua</li></ul><p>[caption id=\"x\"]<img> Tiga[/caption]</p>"
+        '<p>Satu.</p><ul><li>Dua</li></ul><p>[caption id="x"]<img> Tiga[/caption]</p>'
     )
     assert body == "Satu.\n\nDua"
     assert caption == "Foto: Humas"

@@ -31,11 +31,18 @@ def _fault_pages(flag: str, what: str) -> Callable[[F], F]:
 @click.command()
 @click.option(
     "--cms",
-    type=click.Choice(("kaltim", "joomla")),
+    type=click.Choice(("kaltim", "wordpress", "joomla")),
     default="kaltim",
     show_default=True,
-    help="The site imitated: kaltim (kaltimprov.go.id) or joomla (a Joomla 3 + K2 provincial"
-    " portal, WITA, after berita.sulbarprov.go.id).",
+    help="The site imitated: kaltim (kaltimprov.go.id, its own CMS, WITA), wordpress (a"
+    " WordPress newsroom, WIB: theme pages, /feed/, /wp-sitemap.xml, the /wp-json/ REST API) or"
+    " joomla (a Joomla 3 + K2 provincial portal, WITA, after berita.sulbarprov.go.id).",
+)
+@click.option(
+    "--wp-api/--no-wp-api",
+    default=True,
+    show_default=True,
+    help="With --cms wordpress: serve the REST API (--no-wp-api: /wp-json/ answers 404).",
 )
 @click.option("--port", type=click.IntRange(min=0, max=65535), default=8123, show_default=True)
 @click.option("--articles", type=click.IntRange(min=1), default=200, show_default=True)
@@ -122,6 +129,7 @@ def _fault_pages(flag: str, what: str) -> Callable[[F], F]:
 )
 def replica(
     cms: str,
+    wp_api: bool,
     port: int,
     articles: int,
     seed: int,
@@ -140,7 +148,8 @@ def replica(
     Examples:
         humas-crawler replica --port 8123 --articles 500 &
         humas-crawler crawl --base-url http://127.0.0.1:8123 --db /tmp/demo.sqlite --delay 0
-        humas-crawler replica --cms joomla --articles 500 &
+        humas-crawler replica --cms wordpress --port 8124 --articles 500 --fault-503 0.05 &
+        humas-crawler replica --cms joomla --port 8125 --articles 500 &
         humas-crawler replica --articles 500 --fault-500 0.08 --fault-reset 0.03 \\
             --fault-truncate 0.03 --fault-slow 0.01 --fault-429-paths 5 --fault-persistent 3 \\
             --fault-garbled 2 --fault-charset 3 --fault-oversize 1 --fault-redirect-loop 1 \\
@@ -155,9 +164,22 @@ def replica(
         raise click.UsageError(str(exc)) from exc
     if sum(plan.paths.values()) > articles:
         raise click.UsageError(f"the faults ask for more pages than the {articles} articles")
-    if cms == "joomla" and (sitemap or link_forms != "stable"):
+    if cms != "kaltim" and (sitemap or link_forms != "stable"):
         raise click.UsageError("--sitemap and --link-forms apply to --cms kaltim only")
     try:
+        if cms == "wordpress":
+            from humas_crawler.replica import wp_server
+
+            wp_server.serve_wordpress(
+                port,
+                articles,
+                seed=seed,
+                api=wp_api,
+                disallow=disallow,
+                faults=plan if plan.active else None,
+                fault_log=fault_log,
+            )
+            return
         if cms == "joomla":
             from humas_crawler.replica import joomla_server
 

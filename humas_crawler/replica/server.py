@@ -199,6 +199,11 @@ class ReplicaServer:
         # older revision, which the next request's revision check throws away.
         revision = self.site.revision
         key, build = self._route(path, page)
+        return self._cached(revision, key, build)
+
+    def _cached(self, revision: int, key: tuple | None, build: Callable[[], Response]) -> Response:
+        """`build()`'s response, kept under `key` while the site stays at `revision` (read before
+        routing); a None key is built every time."""
         if key is None:
             return build()
         with self._cache_lock:
