@@ -40,6 +40,7 @@ def crawl_cmd(base_url: str, workdir: Path, *extra: str) -> list[str]:
     return [
         sys.executable, "-m", "humas_crawler", "crawl",
         "--db", str(workdir / "humas.sqlite"), "--warc-dir", str(workdir / "warc"),
-        "--base-url", base_url, "--delay", "0", "--concurrency", "8", "--log-level", "WARNING",
+        "--site", "kaltimprov", "--base-url", base_url, "--delay", "0", "--concurrency", "8",
+        "--log-level", "WARNING",
         *extra,
     ]  # fmt: skip

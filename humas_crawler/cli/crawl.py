@@ -1,4 +1,5 @@
-"""`humas-crawler crawl`: one crawl of the site into the archive, and its summary."""
+"""`humas-crawler crawl`: one crawl of a site (or of several at once) into the archive, and its
+summary."""
 
 from __future__ import annotations
 
@@ -10,9 +11,16 @@ from typing import TYPE_CHECKING
 
 import click
 
-from humas_crawler.cli.options import LockedError, db_option, site_from
-from humas_crawler.defaults import CATEGORY_SWEEP_DAYS, EXIT_LOCKED, warc_dir_for
-from humas_crawler.normalize import DEFAULT_BASE_URL
+from humas_crawler.cli.options import LockedError, db_option, site_from, sites_option
+from humas_crawler.cli.sitechoice import choose_sites
+from humas_crawler.cli.sites import load_sites
+from humas_crawler.defaults import (
+    CATEGORY_SWEEP_DAYS,
+    EXIT_DEGRADED,
+    EXIT_ERROR,
+    EXIT_LOCKED,
+    warc_dir_for,
+)
 from humas_crawler.normalize.zones import zone
 
 if TYPE_CHECKING:
@@ -22,7 +30,20 @@ if TYPE_CHECKING:
 @click.command()
 @db_option
 @click.option(
-    "--base-url", default=DEFAULT_BASE_URL, show_default=True, help="The site (or a replica)."
+    "--site",
+    "site_names",
+    multiple=True,
+    metavar="NAME",
+    help="A site of the registry (`humas-crawler sites list`); repeatable: several sites in one"
+    " process, into one archive.  [default: kaltimprov]",
+)
+@click.option("--all-sites", is_flag=True, help="Every site of the registry.")
+@sites_option
+@click.option(
+    "--base-url",
+    metavar="URL",
+    help="The site's address: a registry site's host, or any site (probed for its CMS); with"
+    " one --site, that site served elsewhere (a replica, a mirror).",
 )
 @click.option(
     "--timezone",
@@ -109,7 +130,10 @@ if TYPE_CHECKING:
 )
 def crawl(
     db: Path,
-    base_url: str,
+    site_names: tuple[str, ...],
+    all_sites: bool,
+    sites_file: Path | None,
+    base_url: str | None,
     zone_name: str | None,
     cms: str | None,
     mode: str,
@@ -124,59 +148,93 @@ def crawl(
     log_level: str,
     overrides: dict[str, str],
 ) -> None:
-    """Crawl the site into the archive and print a summary.
+    """Crawl a site (or several) into the archive and print a summary.
 
     The summary (the run's counts, coverage and problems) goes to stdout, whatever the
     outcome; logs and progress go to stderr. When stdout is not a terminal (cron, systemd, a
     pipe), each summary line starts with the local time: `2026-12-03T14:00:05+08:00 run 12 ok:
     ...`.
 
+    Several sites (--site A --site B, --all-sites) are crawled at once in one process, each at
+    its own pace, with its own run row and its own checks: a degraded or failed site is named
+    in the summary, the others' articles are stored.
+
     Exit codes: 0 ok; 1 failed (or interrupted); 2 another crawl holds the lock on the
-    archive; 3 finished but degraded (field coverage or error rate below thresholds).
+    archive; 3 finished but degraded (field coverage or error rate below thresholds). With
+    several sites, the worst of theirs (failed, then degraded).
 
     \b
     Examples:
         humas-crawler crawl
-        humas-crawler crawl --base-url http://127.0.0.1:8123 --delay 0 --concurrency 8
+        humas-crawler crawl --site kaltimprov --base-url http://127.0.0.1:8123 --delay 0
+        humas-crawler crawl --base-url https://ppid.jatimprov.go.id --timezone WIB
+        humas-crawler crawl --site kaltimprov --site jatimprov-ppid --db data/provinsi.sqlite
     """
-    site_from(base_url)
+    if base_url is not None:
+        site_from(base_url)
     zone = _zone_option(zone_name)
+    registry = load_sites(sites_file)
+    choices = choose_sites(
+        registry, names=site_names, all_sites=all_sites, base_url=base_url, zone=zone, cms=cms
+    )
+    for choice in choices:
+        for note in choice.notes:
+            click.echo(f"{choice.entry.name}: {note}", err=True)
     # Scrapy and Twisted load here, not when the program starts: every other command runs
     # without them (export's memory is ~25 MB smaller).
-    from humas_crawler.crawl.runner import CrawlOptions, run_crawl
+    from humas_crawler.crawl.runner import CrawlOptions, run_crawls
 
-    outcome = run_crawl(
-        CrawlOptions(
-            db=db,
-            base_url=base_url,
-            mode=mode,
-            revisit_days=revisit_days,
-            category_sweep_days=category_sweep_days,
-            max_articles=max_articles,
-            delay=delay,
-            concurrency=concurrency,
-            jobdir=jobdir,
-            warc_dir=warc_dir or warc_dir_for(db),
-            log_level=log_level,
-            extra_settings={**({"HUMAS_FEEDS": False} if no_feeds else {}), **overrides},
-            zone=zone,
-            cms=cms or "custom",
-        )
+    several = len(choices) > 1
+    outcomes = run_crawls(
+        [
+            CrawlOptions(
+                db=db,
+                base_url=choice.entry.base_url,
+                mode=mode,
+                revisit_days=revisit_days,
+                category_sweep_days=category_sweep_days,
+                max_articles=max_articles,
+                delay=delay,
+                concurrency=concurrency,
+                jobdir=(jobdir / choice.entry.name if several else jobdir) if jobdir else None,
+                warc_dir=warc_dir or warc_dir_for(db),
+                log_level=log_level,
+                extra_settings={**({"HUMAS_FEEDS": False} if no_feeds else {}), **overrides},
+                site_name=choice.entry.name,
+                zone=choice.entry.timezone,
+                cms=choice.entry.cms,
+                article_paths=choice.entry.article_paths,
+                listings=choice.entry.listings,
+            )
+            for choice in choices
+        ]
     )
-    if outcome.run is None and outcome.exit_code != 0:
+    if all(outcome.run is None for outcome in outcomes) and outcomes[0].exit_code != 0:
         # No run at all (the lock is held, the archive cannot be opened): one error line.
+        outcome = outcomes[0]
         message = "; ".join(outcome.problems) or f"crawl {outcome.status}"
         if outcome.exit_code == EXIT_LOCKED:
             raise LockedError(message)
         error = click.ClickException(message)
         error.exit_code = outcome.exit_code
         raise error
-    summary = _summary(outcome)
+    summary = "\n".join(
+        _summary(outcome, choice.entry.name if several else None)
+        for choice, outcome in zip(choices, outcomes, strict=True)
+    )
     if not sys.stdout.isatty():
         # cron, systemd, a pipe: each line says when, next to the logs it lands among.
         summary = dated(summary, datetime.now().astimezone())
     click.echo(summary)
-    sys.exit(outcome.exit_code)
+    sys.exit(worst_exit_code([outcome.exit_code for outcome in outcomes]))
+
+
+def worst_exit_code(codes: list[int]) -> int:
+    """One exit code for several sites' runs: failed (1) before degraded (3) before ok (0)."""
+    for code in (EXIT_ERROR, EXIT_LOCKED, EXIT_DEGRADED):
+        if code in codes:
+            return code
+    return max(codes)
 
 
 def dated(text: str, now: datetime) -> str:
@@ -200,7 +258,7 @@ def _settings_overrides(values: tuple[str, ...]) -> dict[str, str]:
     return overrides
 
 
-def _summary(outcome: CrawlOutcome) -> str:
+def _summary(outcome: CrawlOutcome, site: str | None = None) -> str:
     lines = []
     run = outcome.run
     if run:
@@ -219,6 +277,8 @@ def _summary(outcome: CrawlOutcome) -> str:
     else:
         lines.append(f"crawl {outcome.status}")
     lines.extend(f"{outcome.status}: {problem}" for problem in outcome.problems)
+    if site is not None:
+        lines = [f"{site}: {line}" for line in lines]
     return "\n".join(lines)
 
 

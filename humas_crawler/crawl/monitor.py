@@ -27,7 +27,7 @@ UNREACHABLE = "unreachable"
 # nothing.
 REPLICA_HINT = (
     "to try the crawler offline: humas-crawler replica --port 8123 &"
-    " humas-crawler crawl --base-url http://127.0.0.1:8123 --db /tmp/demo.sqlite"
+    " humas-crawler crawl --site kaltimprov --base-url http://127.0.0.1:8123 --db /tmp/demo.sqlite"
 )
 
 

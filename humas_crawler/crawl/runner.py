@@ -100,20 +100,37 @@ def build_settings(options: CrawlOptions) -> Settings:
 
 def run_crawl(options: CrawlOptions) -> CrawlOutcome:
     """Crawl once; the outcome's exit code is 0 ok, 1 failed, 2 locked, 3 degraded."""
+    return run_crawls([options])[0]
+
+
+def run_crawls(sites: list[CrawlOptions]) -> list[CrawlOutcome]:
+    """Crawl several sites into one archive in one Scrapy process, one crawler (and one run row,
+    one politeness slot, one monitor) per site; an outcome per site, in order."""
+    db = sites[0].db
+    if any(options.db != db for options in sites):
+        raise ValueError("the sites of one crawl share one archive")
     try:
         # A held lock or a broken archive is one clear error, before Scrapy starts and logs.
-        CrawlArchive.check(options.db)
+        CrawlArchive.check(db)
     except LockHeld as exc:
-        return CrawlOutcome(RUN_EXIT_CODES[LOCKED], LOCKED, problems=[str(exc)])
+        return [CrawlOutcome(RUN_EXIT_CODES[LOCKED], LOCKED, problems=[str(exc)]) for _ in sites]
     except (StoreError, LockError) as exc:
-        return CrawlOutcome(EXIT_ERROR, "failed", problems=[str(exc)])
-    process = CrawlerProcess(build_settings(options))
-    spider, arguments = options.spider()
-    crawler = process.create_crawler(spider)
-    errors: list[Failure] = []
-    deferred = process.crawl(crawler, **arguments)
-    deferred.addErrback(errors.append)
+        return [CrawlOutcome(EXIT_ERROR, "failed", problems=[str(exc)]) for _ in sites]
+    process = CrawlerProcess(build_settings(sites[0]))
+    crawlers: list[tuple[Crawler, list[Failure]]] = []
+    for number, options in enumerate(sites):
+        spider, arguments = options.spider()
+        # Each crawler has its own settings (a JOBDIR per site); the first installs the reactor,
+        # as the process's own would.
+        crawler = Crawler(spider, build_settings(options), init_reactor=number == 0)
+        errors: list[Failure] = []
+        process.crawl(crawler, **arguments).addErrback(errors.append)
+        crawlers.append((crawler, errors))
     process.start()
+    return [_outcome(crawler, errors) for crawler, errors in crawlers]
+
+
+def _outcome(crawler: Crawler, errors: list[Failure]) -> CrawlOutcome:
     archive = _archive_of(crawler)
     stats = crawler.stats.get_stats() if crawler.stats else {}
     if errors:

@@ -314,13 +314,19 @@ class KaltimprovSpider(Spider):
             warnings=page.warnings,
             timestamp_error=page.timestamp_error,
         )
-        # Sidebars, related lists and menus of article pages are routes to more articles.
-        for link in page.article_urls:
+        # Sidebars, related lists and menus of article pages are routes to more articles (unless
+        # a source lists every article itself).
+        for link in page.article_urls if self.follow_article_links else ():
             request = self._article_request(link)
             if request is not None:
                 yield request
         for request in self._categories_from(page.category_urls):
             yield request
+
+    @property
+    def follow_article_links(self) -> bool:
+        """Whether links on article pages are routes to more articles."""
+        return True
 
     def amend(self, record: ArticleRecord, response: Response) -> ArticleRecord:
         """The record as stored: what the page showed (a source with better fields amends it)."""

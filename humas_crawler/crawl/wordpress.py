@@ -159,6 +159,17 @@ class WordPressSpider(KaltimprovSpider):
             return None
         return request.replace(meta={**request.meta, WP_POST: post})
 
+    @property
+    def follow_article_links(self) -> bool:
+        # With the API every post is listed by it: a sidebar's links are posts it listed.
+        return not self.api
+
+    def _categories_from(self, urls: list[str]) -> Iterator[Request]:
+        # With the API every post is listed by it: category archives add nothing but requests.
+        if self.api:
+            return iter(())
+        return super()._categories_from(urls)
+
     def amend(self, record: ArticleRecord, response: Response) -> ArticleRecord:
         post = response.meta.get(WP_POST)
         if post is None:

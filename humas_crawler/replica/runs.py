@@ -21,7 +21,8 @@ RERUN_TIMEOUT = 300.0
 def crawl_command(base_url: str, work: Path, *extra: str) -> list[str]:
     return [
         sys.executable, "-m", "humas_crawler", "crawl",
-        "--db", str(work / DB), "--warc-dir", str(work / WARC), "--base-url", base_url,
+        "--db", str(work / DB), "--warc-dir", str(work / WARC),
+        "--site", "kaltimprov", "--base-url", base_url,
         "--delay", "0", "--concurrency", "8", "--log-level", "WARNING",
         # Retries back off for a second or more by default: too slow for trials.
         "-s", "HUMAS_RETRY_BACKOFF=0.05",

@@ -40,8 +40,10 @@ def read_category(
 ) -> str | None:
     """The raw category label.
 
-    In order: the profile's selectors; a category link or known label in the meta line; the
-    category link nearest the title; the last specific breadcrumb; the page's metadata.
+    In order: the profile's selectors; a category link or known label in the meta line; a link
+    the page marks `rel="category"` (WordPress themes: `rel="category tag"`, often in the entry's
+    footer); the category link nearest the title; the last specific breadcrumb; the page's
+    metadata.
     """
     for css in facts.profile.category:
         for found in facts.select(css):
@@ -49,23 +51,42 @@ def read_category(
             if text:
                 return text
     return (
-        _in_meta_line(facts, stamp, meta_line, taxonomy)
+        _link_in_meta_line(facts, stamp, meta_line)
+        or _rel_category(facts, layout)
+        or _label_in_meta_line(stamp, meta_line, taxonomy)
         or _link_near_title(facts, layout)
         or _from_breadcrumb(facts, title)
         or _declared(facts)
     )
 
 
-def _in_meta_line(
-    facts: PageFacts, stamp: Stamp | None, line: HtmlElement | None, taxonomy: Taxonomy
+def _link_in_meta_line(
+    facts: PageFacts, stamp: Stamp | None, line: HtmlElement | None
 ) -> str | None:
     if line is None or stamp is None:
         return None
     for a in line.iter("a"):
         if facts.profile.category_href.search(a.get("href") or "") and dom.text_of(a):
             return dom.text_of(a)
+    return None
+
+
+def _label_in_meta_line(
+    stamp: Stamp | None, line: HtmlElement | None, taxonomy: Taxonomy
+) -> str | None:
+    if line is None or stamp is None:
+        return None
     rest = dom.text_of(line).replace(stamp.raw, " ")
     return taxonomy.match_in(rest)
+
+
+def _rel_category(facts: PageFacts, layout: Layout) -> str | None:
+    for a in layout.region.iter("a"):
+        if "category" in (a.get("rel") or "").lower().split() and not in_sidebar(a, facts):
+            text = dom.text_of(a)
+            if text:
+                return text
+    return None
 
 
 def _link_near_title(facts: PageFacts, layout: Layout) -> str | None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from lxml.html import HtmlElement
@@ -11,6 +12,9 @@ from humas_crawler.extract.fields.facts import PageFacts
 from humas_crawler.extract.fields.layout import META_LINE_MAX, Layout
 from humas_crawler.normalize import normalize_timestamp
 from humas_crawler.normalize.text import clean_text
+
+# A time of day in a timestamp: `14:20`, `11.45`, `T12:07`.
+_SHOWS_TIME = re.compile(r"\d{1,2}[:.]\d{2}")
 
 _MACHINE_METAS = (
     "article:published_time",
@@ -92,6 +96,11 @@ def _stamp_in(el: HtmlElement, facts: PageFacts) -> Stamp | None:
     match = facts.profile.timestamp_in_text.search(text) if text else None
     zone = facts.site.zone
     if dom.tag(el) == "time" and text and normalize_timestamp(text, now=facts.now, zone=zone).iso:
+        attribute = clean_text(el.get("datetime") or "")
+        if not _SHOWS_TIME.search(text) and _SHOWS_TIME.search(attribute):
+            # `<time datetime="2026-12-03T12:07:39+07:00">Kamis, 3 Desember 2026</time>`: the
+            # attribute holds what the text leaves out.
+            return Stamp(attribute, el)
         return Stamp(text, el)
     if match:
         return Stamp(clean_text(match.group(0)), el)
