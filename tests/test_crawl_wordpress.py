@@ -95,7 +95,7 @@ def test_incremental_runs_cost_about_the_new_posts_and_see_edits(tmp_path) -> No
         assert second.returncode == 0, second.stdout + second.stderr
         paths = [entry.path for entry in server.requests]
     # robots.txt, the categories, one page of posts, the 10 new ones and the edited one.
-    assert len(paths) <= len(added) + 1 + 5, '\n'.join(paths)
+    assert len(paths) <= len(added) + 1 + 5, "\n".join(paths)
     assert "10 new, 1 changed" in second.stdout
     stored = assert_archived_as_truth(tmp_path, site, base)
     [edited_url] = [url for url in stored if f"/{edited.slug}/" in url]

@@ -182,6 +182,13 @@ def detect_cms(html: str, headers: Mapping[str, str], url: str) -> Detection:
         section = prefix.rstrip("/")
         if prefix.endswith("/") and section in paths and section not in found.listing_paths:
             found.listing_paths.append(section)
+        if found.cms == JOOMLA and prefix.endswith("/item/"):
+            # K2 items under a menu item (`/index.php/berita/item/12-x`): that menu item's list
+            # (`/index.php/berita`) holds them all, newest first; it goes first.
+            main = prefix.removesuffix("/item/")
+            if main in found.listing_paths:
+                found.listing_paths.remove(main)
+            found.listing_paths.insert(0, main)
     return found
 
 
@@ -253,6 +260,8 @@ def guess_listing_paths(cms: str, links: Iterable[str]) -> list[str]:
                 counts[category.group(1) + "/"] += 1
                 continue
         if cms == JOOMLA:
+            if "/itemlist/tag/" in path or query.get("task") == "tag":
+                continue  # a tag's list repeats items the category lists hold
             if "/itemlist/" in path or query.get("task", "").startswith(("category", "user")):
                 counts[path] += 1
                 continue
