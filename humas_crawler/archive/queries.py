@@ -43,8 +43,9 @@ class ArticleFilter:
 
     `since`/`until` bound `published_date` (inclusive, `YYYY-MM-DD`; undated articles are left
     out once either is set); `category_slugs` match `category_slug` (resolve labels and
-    aliases to slugs first: cli.options.resolve_categories); `fts_query` is FTS5 MATCH syntax;
-    duplicates (`duplicate_of` set) are left out unless `include_duplicates`.
+    aliases to slugs first: cli.options.resolve_categories); `sites` match `site` (registry
+    names); `fts_query` is FTS5 MATCH syntax; duplicates (`duplicate_of` set) are left out
+    unless `include_duplicates`.
     """
 
     since: str | None = None
@@ -52,6 +53,7 @@ class ArticleFilter:
     category_slugs: tuple[str, ...] = ()
     fts_query: str | None = None
     include_duplicates: bool = False
+    sites: tuple[str, ...] = ()
 
     def indexed(self, alias: str) -> list[tuple[str, list[Any]]]:
         """The date and the category condition, each served by one index, with parameters."""
@@ -67,6 +69,9 @@ class ArticleFilter:
         if self.category_slugs:
             marks = ", ".join("?" * len(self.category_slugs))
             found.append((f"{alias}.category_slug in ({marks})", list(self.category_slugs)))
+        if self.sites:
+            marks = ", ".join("?" * len(self.sites))
+            found.append((f"{alias}.site in ({marks})", list(self.sites)))
         return found
 
     def narrowing(self, alias: str) -> tuple[list[str], list[Any]]:
@@ -210,6 +215,16 @@ class ArticleReads(Table):
         """url -> published_date of every archived article (for incremental crawls)."""
         return dict(self.db.execute("select url, published_date from articles").fetchall())
 
+    def sites(self) -> dict[str, int]:
+        """site -> articles, for every site the archive holds (none before schema v7)."""
+        if "site" not in self.db.table("articles").columns_dict:
+            return {}
+        return dict(
+            self.db.execute(
+                "select site, count(*) from articles group by site order by count(*) desc, site"
+            ).fetchall()
+        )
+
     def fetch_times(self, site: str) -> dict[str, str]:
         """url -> last_fetched_at of every article of `site` (an API's modification times are
         compared with them)."""
@@ -289,6 +304,25 @@ class ArticleReads(Table):
                     params,
                 )
             )
+
+    @user_errors
+    def per_site(self) -> list[dict[str, Any]]:
+        """Per site: `articles`, `duplicates`, `first_date`, `last_date`, `removed`, and its
+        last run's `last_run_status` and `last_run_at`; most articles first (empty before
+        schema v7)."""
+        if "site" not in self.db.table("articles").columns_dict:
+            return []
+        return list(
+            self.db.query(
+                "select a.site, count(*) as articles, count(a.duplicate_of) as duplicates,"
+                " min(a.published_date) as first_date, max(a.published_date) as last_date,"
+                " count(a.removed_at) as removed, r.status as last_run_status,"
+                " r.started_at as last_run_at"
+                " from articles a left join crawl_runs r on r.id ="
+                " (select max(id) from crawl_runs where site = a.site)"
+                " group by a.site order by articles desc, a.site"
+            )
+        )
 
 
 class CaptureReads(Table):
@@ -431,6 +465,7 @@ class EventReads(Table):
         include_trivial: bool = False,
         kinds: Sequence[str] = (),
         limit: int | None = None,
+        sites: Sequence[str] = (),
     ) -> Iterator[dict[str, Any]]:
         """Events newest first, with the article's `title` and `category`: those at or after
         `since` and on or before `until` (UTC dates, `YYYY-MM-DD`), of the articles in
@@ -448,6 +483,9 @@ class EventReads(Table):
         if kinds:
             conditions.append(f"e.kind in ({', '.join('?' * len(kinds))})")
             params.extend(kinds)
+        if sites:
+            conditions.append(f"a.site in ({', '.join('?' * len(sites))})")
+            params.extend(sites)
         if not include_trivial:
             conditions.append("coalesce(e.trivial, 0) = 0")
         where = " and ".join(conditions) or "1"

@@ -26,12 +26,13 @@ import tempfile
 from importlib import resources
 from pathlib import Path
 from typing import Any
+from urllib.parse import urlencode
 
 import click
 
 from humas_crawler.archive.errors import StoreError
 from humas_crawler.archive.store import Store
-from humas_crawler.cli.options import db_option
+from humas_crawler.cli.options import db_option, open_archive, resolve_sites
 
 # The database key of the shipped metadata: the stem of the default archive, data/humas.sqlite.
 METADATA_DATABASE = "humas"
@@ -200,7 +201,16 @@ def run_foreground(command: list[str]) -> int:
     help="Only for a copy nothing writes to (e.g. a read-only medium): open it immutable. "
     "Never while a crawl may write to it: it would show stale or missing rows.",
 )
-def browse(db: Path, host: str, port: int, open_browser: bool, immutable: bool) -> None:
+@click.option(
+    "--site",
+    "sites",
+    multiple=True,
+    metavar="NAME",
+    help="Also print the link to this site's articles (faceted by category); repeatable.",
+)
+def browse(
+    db: Path, host: str, port: int, open_browser: bool, immutable: bool, sites: tuple[str, ...]
+) -> None:
     """Browse the archive in Datasette, read-only, with descriptions and canned queries.
 
     Serves until Ctrl-C. Canned queries: search (full text), articles_per_month,
@@ -212,8 +222,12 @@ def browse(db: Path, host: str, port: int, open_browser: bool, immutable: bool) 
     Examples:
         humas-crawler browse
         humas-crawler browse --db /tmp/demo.sqlite --port 8002 --open
+        humas-crawler browse --site kaltimprov --site jatimprov-ppid
     """
     check_archive(db, immutable=immutable)
+    if sites:
+        with open_archive(db) as store:
+            sites = resolve_sites(store, sites)
     if not datasette_available():
         raise click.ClickException(f"Datasette is not installed: {INSTALL_HINT}")
     name = database_name(db)
@@ -227,6 +241,9 @@ def browse(db: Path, host: str, port: int, open_browser: bool, immutable: bool) 
             url = database_url(host, port, name)
             click.echo(f"Serving {db} ({mode}) at {url}", err=True)
             click.echo(f"  search: {url}/search?q=banjir   (Ctrl-C to stop)", err=True)
+            for site in sites:
+                query = urlencode({"site": site, "_facet": "category"})
+                click.echo(f"  {site}: {url}/articles?{query}", err=True)
         else:
             click.echo(f"Serving {db} ({mode}) as /{name} (Ctrl-C to stop)", err=True)
         exit_code = run_foreground(command)

@@ -125,6 +125,7 @@ def export(
     since: str | None,
     until: str | None,
     categories: tuple[str, ...],
+    sites: tuple[str, ...],
     include_duplicates: bool,
     search: str | None,
     fts: bool,
@@ -180,6 +181,7 @@ def export(
             until=until,
             categories=categories,
             include_duplicates=include_duplicates,
+            sites=sites,
             fts=query,
         )
         if fmt == "wacz":

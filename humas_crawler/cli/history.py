@@ -21,6 +21,8 @@ from humas_crawler.cli.options import (
     parse_day,
     printable,
     resolve_categories,
+    resolve_sites,
+    site_filter_option,
 )
 from humas_crawler.extract.fixtures import page_site
 from humas_crawler.revisions.diff import RevisionDiff, diff_revisions
@@ -82,6 +84,7 @@ def history(url: str, db: Path, as_json: bool, show_all: bool) -> None:
     metavar="LABEL_OR_SLUG",
     help="Only articles of this category (label, alias or slug); repeat for several.",
 )
+@site_filter_option
 @click.option("--include-trivial", is_flag=True, help="Also list punctuation-only revisions.")
 @click.option("--json", "as_json", is_flag=True, help="One JSON object per line.")
 @click.option("--csv", "as_csv", is_flag=True, help="CSV, formula-safe like export's.")
@@ -90,6 +93,7 @@ def changes(
     since: str | None,
     until: str | None,
     categories: tuple[str, ...],
+    sites: tuple[str, ...],
     include_trivial: bool,
     as_json: bool,
     as_csv: bool,
@@ -105,6 +109,7 @@ def changes(
     Examples:
         humas-crawler changes --since 2026-12-01
         humas-crawler changes --category Kesehatan --json
+        humas-crawler changes --site jatimprov-ppid --since 2026-12-01
         humas-crawler changes --csv > changes.csv
     """
     if as_json and as_csv:
@@ -114,6 +119,7 @@ def changes(
     with open_archive(db) as store:
         need_events(store, db)
         slugs = resolve_categories(store, categories)
+        chosen_sites = resolve_sites(store, sites)
         with archive_errors():
             rows = [
                 row
@@ -124,6 +130,7 @@ def changes(
                         until=until,
                         category_slugs=slugs,
                         include_trivial=include_trivial,
+                        sites=chosen_sites,
                     )
                 )
                 # Events from before summaries were kept are judged trivial only here.

@@ -94,20 +94,20 @@ def parse_day(ctx: click.Context, param: click.Parameter, value: str | None) -> 
 
 
 def filter_options(function: F) -> F:
-    """--since, --until, --category (repeatable) and --include-duplicates."""
+    """--since, --until, --category and --site (repeatable) and --include-duplicates."""
     for option in reversed(
         (
             click.option(
                 "--since",
                 callback=parse_day,
                 metavar="YYYY-MM-DD",
-                help="Published on or after this day (WITA).",
+                help="Published on or after this day (the site's calendar).",
             ),
             click.option(
                 "--until",
                 callback=parse_day,
                 metavar="YYYY-MM-DD",
-                help="Published on or before this day (WITA).",
+                help="Published on or before this day (the site's calendar).",
             ),
             click.option(
                 "--category",
@@ -116,6 +116,7 @@ def filter_options(function: F) -> F:
                 metavar="LABEL_OR_SLUG",
                 help="Only this category (label, alias or slug, any case); repeat for several.",
             ),
+            site_filter_option,
             click.option(
                 "--include-duplicates",
                 is_flag=True,
@@ -214,6 +215,7 @@ def article_filter(
     categories: Iterable[str],
     include_duplicates: bool,
     fts: str | None = None,
+    sites: Iterable[str] = (),
 ) -> ArticleFilter:
     if since and until and since > until:
         raise click.UsageError(f"--since {since} is after --until {until}: nothing can match")
@@ -223,7 +225,38 @@ def article_filter(
         category_slugs=resolve_categories(store, categories),
         fts_query=fts,
         include_duplicates=include_duplicates,
+        sites=resolve_sites(store, sites),
     )
+
+
+site_filter_option = click.option(
+    "--site",
+    "sites",
+    multiple=True,
+    metavar="NAME",
+    help="Only this site's articles (its registry name, as in `stats`); repeat for several.",
+)
+
+
+def resolve_sites(store: Store, names: Iterable[str]) -> tuple[str, ...]:
+    """The site names given, each one the archive holds; a click error naming those it has."""
+    names = tuple(dict.fromkeys(name.strip() for name in names))
+    if not names:
+        return ()
+    held = store.articles.sites()
+    if not held:
+        raise click.UsageError(
+            "--site: this archive predates sites (schema version 7); open it for writing once"
+            " (a crawl) to migrate it"
+        )
+    unknown = [name for name in names if name not in held]
+    if unknown:
+        raise click.BadParameter(
+            f"no articles of {', '.join(map(repr, unknown))} in this archive; it holds: "
+            + ", ".join(held),
+            param_hint="--site",
+        )
+    return names
 
 
 def resolve_categories(

@@ -51,6 +51,7 @@ def search(
     since: str | None,
     until: str | None,
     categories: tuple[str, ...],
+    sites: tuple[str, ...],
     include_duplicates: bool,
     fts: bool,
     as_json: bool,
@@ -78,6 +79,7 @@ def search(
             until=until,
             categories=categories,
             include_duplicates=include_duplicates,
+            sites=sites,
             fts=query,
         )
         with archive_errors():

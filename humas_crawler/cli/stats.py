@@ -9,18 +9,27 @@ from typing import Any
 
 import click
 
+from humas_crawler.archive.queries import ArticleFilter
 from humas_crawler.archive.schema import RUN_COUNTS
 from humas_crawler.archive.store import Store
-from humas_crawler.cli.options import archive_errors, db_option, open_archive, printable
+from humas_crawler.cli.options import (
+    archive_errors,
+    db_option,
+    open_archive,
+    printable,
+    resolve_sites,
+    site_filter_option,
+)
 
 NO_CATEGORY = "(no category)"
 MONTH_NAMES = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
-RUN_FIELDS = ("id", "started_at", "finished_at", "mode", "status", *RUN_COUNTS, "message")
+RUN_FIELDS = ("id", "site", "started_at", "finished_at", "mode", "status", *RUN_COUNTS, "message")
 
 
 @click.command()
 @db_option
 @click.option("--json", "as_json", is_flag=True, help="Print one JSON object (machine-readable).")
+@site_filter_option
 @click.option(
     "--plot",
     type=click.Path(dir_okay=False, path_type=Path),
@@ -41,8 +50,11 @@ RUN_FIELDS = ("id", "started_at", "finished_at", "mode", "status", *RUN_COUNTS, 
     show_default=True,
     help="How many of the last crawl runs to list.",
 )
-def stats(db: Path, as_json: bool, plot: Path | None, top: int, runs: int) -> None:
-    """Totals, articles per category and per month, unknown categories, quarantine, last runs.
+def stats(
+    db: Path, as_json: bool, plot: Path | None, top: int, runs: int, sites: tuple[str, ...]
+) -> None:
+    """Totals, articles per site, per category and per month, unknown categories, quarantine,
+    last runs. With --site, the figures of those sites only (runs and quarantine included).
 
     Per category and per month every article is counted once (duplicates, the same content
     under another URL, are left out); the totals say how many duplicates there are.
@@ -52,6 +64,7 @@ def stats(db: Path, as_json: bool, plot: Path | None, top: int, runs: int) -> No
         humas-crawler stats
         humas-crawler stats --json | jq .categories
         humas-crawler stats --plot articles-per-month.png --top 6
+        humas-crawler stats --site kaltimprov --json
     """
     if plot is not None:
         from humas_crawler.cli import stats_plot
@@ -61,7 +74,7 @@ def stats(db: Path, as_json: bool, plot: Path | None, top: int, runs: int) -> No
         except stats_plot.PlotError as exc:
             raise click.ClickException(str(exc)) from exc
     with open_archive(db) as store:
-        summary = summarize(store, runs=runs)
+        summary = summarize(store, runs=runs, sites=resolve_sites(store, sites))
     summary["archive"] = str(db)
     if plot is not None:
         try:
@@ -76,13 +89,16 @@ def stats(db: Path, as_json: bool, plot: Path | None, top: int, runs: int) -> No
         click.echo(f"plot written to {plot}", err=True)
 
 
-def summarize(store: Store, *, runs: int = 5) -> dict[str, Any]:
-    """Every figure `stats` shows, as one JSON-ready dict."""
+def summarize(store: Store, *, runs: int = 5, sites: tuple[str, ...] = ()) -> dict[str, Any]:
+    """Every figure `stats` shows, as one JSON-ready dict; `sites` narrows it to those."""
     with archive_errors():
-        breakdown = store.articles.breakdown()
+        breakdown = store.articles.breakdown(ArticleFilter(include_duplicates=True, sites=sites))
         counts = store.counts()
         reasons = store.quarantine.reasons()
-        last_runs = store.runs.last(runs) if runs else []
+        last_runs = store.runs.last(runs if not sites else runs * 20) if runs else []
+        per_site = [row for row in store.articles.per_site() if not sites or row["site"] in sites]
+    if sites:
+        last_runs = [run for run in last_runs if run.get("site") in sites][:runs]
     categories: dict[str | None, dict[str, Any]] = {}
     months: dict[str, int] = defaultdict(int)
     by_month_and_category: dict[tuple[str, str], int] = defaultdict(int)
@@ -134,6 +150,7 @@ def summarize(store: Store, *, runs: int = 5) -> dict[str, Any]:
             "categories": sum(1 for c in ranked if c["category_slug"]),
             "unknown_categories": sum(1 for c in ranked if c["known"] is False),
         },
+        "sites": per_site,
         "categories": ranked,
         "months": [{"month": m, "articles": months.get(m, 0)} for m in _month_range(months)],
         "unknown_categories": [
@@ -182,6 +199,21 @@ def render(summary: dict[str, Any]) -> str:
         f"  captures {t['captures']:,}, crawl runs {t['crawl_runs']:,}, quarantined"
         f" {t['quarantined']:,}, fetch failures waiting {t['fetch_failures']:,}"
     )
+
+    if summary.get("sites"):
+        lines += ["", "Articles per site"]
+        width = max(len(row["site"] or "") for row in summary["sites"])
+        for row in summary["sites"]:
+            span = f"{row['first_date']} to {row['last_date']}" if row["first_date"] else "undated"
+            last = (
+                f", last run {row['last_run_status']} {row['last_run_at']}"
+                if row["last_run_status"]
+                else ""
+            )
+            lines.append(
+                f"  {printable(row['site'] or ''):<{width}}  {row['articles']:>8,}"
+                f"  ({row['duplicates']:,} duplicates)  {span}{last}"
+            )
 
     lines += ["", "Articles per category (counted once)"]
     width = max((len(c["category"]) for c in summary["categories"]), default=10)

@@ -12,6 +12,7 @@ from humas_crawler.archive.store import Store
 from humas_crawler.archive.warc import WarcWriter
 from humas_crawler.extract.jobs import extract_article
 from humas_crawler.normalize import DEFAULT_BASE_URL, Taxonomy, normalize_category
+from humas_crawler.normalize.zones import to_utc
 
 FETCHED_AT = "2026-11-27T20:00:00Z"
 BASE = "https://www.kaltimprov.go.id/berita/"
@@ -24,6 +25,7 @@ def article(slug: str, **fields: Any) -> ArticleRecord:
     record: dict[str, Any] = dict.fromkeys(RECORD_FIELDS)
     record.update(
         url=BASE + slug,
+        site="kaltimprov",
         slug=slug,
         title=f"Judul {slug}",
         published_at=f"{date}T10:00:00+08:00" if date else None,
@@ -43,6 +45,7 @@ def article(slug: str, **fields: Any) -> ArticleRecord:
         content_hash=None,
     )
     record.update(fields)
+    record["published_at_utc"] = fields.get("published_at_utc", to_utc(record["published_at"]))
     return ArticleRecord.from_dict(record)
 
 
