@@ -675,6 +675,7 @@ def test_v7_gives_earlier_rows_kaltims_site_and_utc_instants(db_path: Path) -> N
     conn = sqlite3.connect(db_path)
     conn.execute("update articles set site = null, published_at_utc = null")
     conn.execute("update crawl_runs set site = null")
+    conn.execute("drop table site_categories")
     conn.execute("pragma user_version = 6")
     conn.commit()
     conn.close()
@@ -686,6 +687,8 @@ def test_v7_gives_earlier_rows_kaltims_site_and_utc_instants(db_path: Path) -> N
             )
         )
         runs = [r[0] for r in store.db.execute("select site from crawl_runs")]
+        categories = list(store.db.query("select site, slug from site_categories"))
+    assert categories == [{"site": "kaltimprov", "slug": article().category_slug}]
     assert [(r["url"], r["published_at"]) for r in rows] == [
         (b["url"], b["published_at"]) for b in before
     ]
@@ -696,3 +699,28 @@ def test_v7_gives_earlier_rows_kaltims_site_and_utc_instants(db_path: Path) -> N
         datetime.fromisoformat(dated["published_at"]).astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
     )
     assert undated_row["published_at_utc"] is None
+
+
+def test_site_categories_and_duplicates_across_sites(store: Store) -> None:
+    """Each site's categories as it shows them; a release republished by another province (the
+    same content) is a duplicate of the first one archived."""
+    kaltim = article().replace(site="kaltimprov")
+    store.articles.save(kaltim, capture=None, run_id=None, fetched_at=T1)
+    copy = kaltim.replace(
+        url="https://ppid.jatimprov.go.id/2022/06/21/banjir/",
+        site="jatimprov-ppid",
+        category="Info Jatim",
+        category_slug="info-jatim",
+        category_raw="Info Jatim",
+        category_known=False,
+    )
+    # The same title, body, time and label as shown: the same content hash.
+    copy = copy.replace(category_raw=kaltim.category_raw)
+    result = store.articles.save(copy, capture=None, run_id=None, fetched_at=T1)
+    original = stored_article(store, kaltim.url)
+    assert result.duplicate_of == original["id"]
+    rows = list(store.db.query("select site, slug, label, known from site_categories order by site"))
+    assert [(r["site"], r["slug"]) for r in rows] == [
+        ("jatimprov-ppid", "info-jatim"),
+        ("kaltimprov", kaltim.category_slug),
+    ]

@@ -104,6 +104,12 @@ def _sites(db: Database) -> None:
         "update articles set published_at_utc = strftime('%Y-%m-%dT%H:%M:%SZ', published_at)"
         " where published_at is not null and published_at_utc is null"
     )
+    db.execute(
+        "insert or ignore into site_categories (site, slug, label, raw, known, first_seen_at)"
+        " select site, category_slug, max(category), max(category_raw), max(category_known),"
+        " min(first_seen_at) from articles where category_slug is not null"
+        " group by site, category_slug"
+    )
 
 
 # v2: index on articles.duplicate_of (finding an article's duplicates scanned the table).
@@ -112,8 +118,8 @@ def _sites(db: Database) -> None:
 # v5: articles.removed_at, article_revisions.category and .published_at, article_events (with
 #     a `changed` event for every earlier revision after the first).
 # v6: captures.revisit_of (refetches of unchanged pages written as WARC revisit records).
-# v7: articles.site and .published_at_utc, crawl_runs.site (one archive for many sites); the
-#     rows before it are all `kaltimprov`'s.
+# v7: articles.site and .published_at_utc, crawl_runs.site, the site_categories table (one
+#     archive for many sites); the rows before it are all `kaltimprov`'s.
 MIGRATIONS: tuple[Callable[[Database], None], ...] = (
     _create_or_complete_tables,
     _create_or_complete_tables,

@@ -36,7 +36,7 @@ class TableSpec:
     """One table as sqlite-utils creates it; `columns` in display order."""
 
     columns: dict[str, type]
-    pk: str = "id"
+    pk: str | tuple[str, ...] = "id"
     not_null: tuple[str, ...] = ()
     defaults: dict[str, Any] = field(default_factory=dict)
     foreign_keys: tuple[tuple[str, str, str], ...] = ()
@@ -160,6 +160,18 @@ TABLES: dict[str, TableSpec] = {
         pk="slug",
         not_null=("label",),
         defaults={"aliases": "[]", "known": 0},
+    ),
+    # The categories each site shows, as it shows them: one archive holds many sites, each with
+    # its own labels (`categories` is the taxonomy and every label seen, across sites).
+    "site_categories": TableSpec(
+        columns={
+            **_text("site", "slug", "label", "raw"),
+            "known": int,
+            "first_seen_at": str,
+        },
+        pk=("site", "slug"),
+        not_null=("site", "slug", "label"),
+        defaults={"known": 0},
     ),
     "fetch_failures": TableSpec(
         columns={

@@ -147,6 +147,25 @@ class Articles(ArticleReads):
             result = self._update(article_id, revision + 1, content, fetched_at, capture_id)
             return dataclasses.replace(result, restored=restored)
 
+    def _note_site_category(self, content: dict[str, Any], fetched_at: str) -> None:
+        """The site's category of this version in `site_categories` (first seen kept)."""
+        site, slug = content.get("site"), content.get("category_slug")
+        if not site or not slug:
+            return
+        self.db.execute(
+            "insert into site_categories (site, slug, label, raw, known, first_seen_at)"
+            " values (?, ?, ?, ?, ?, ?) on conflict(site, slug) do update set"
+            " label = excluded.label, raw = excluded.raw, known = excluded.known",
+            [
+                site,
+                slug,
+                content.get("category") or slug,
+                content.get("category_raw"),
+                int(bool(content.get("category_known"))),
+                fetched_at,
+            ],
+        )
+
     def _insert(
         self, url: str, content: dict[str, Any], fetched_at: str, capture_id: int | None
     ) -> SaveResult:
@@ -163,6 +182,7 @@ class Articles(ArticleReads):
         }
         article_id = _insert_row(self.db, "articles", row)
         self._insert_revision(article_id, 1, content, fetched_at, capture_id)
+        self._note_site_category(content, fetched_at)
         return SaveResult("new", article_id, 1, capture_id, duplicate_of)
 
     def _update(
@@ -192,6 +212,7 @@ class Articles(ArticleReads):
         if capture_id is not None:
             changes["capture_id"] = capture_id
         self.db.table("articles").update(article_id, changes)
+        self._note_site_category(content, fetched_at)
         self._rehome_duplicates_of(article_id)
         self._insert_revision(article_id, revision, content, fetched_at, capture_id)
         self._event(
