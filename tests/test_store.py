@@ -719,7 +719,7 @@ def test_site_categories_and_duplicates_across_sites(store: Store) -> None:
     result = store.articles.save(copy, capture=None, run_id=None, fetched_at=T1)
     original = stored_article(store, kaltim.url)
     assert result.duplicate_of == original["id"]
-    rows = list(store.db.query("select site, slug, label, known from site_categories order by site"))
+    rows = list(store.db.query("select site, slug from site_categories order by site"))
     assert [(r["site"], r["slug"]) for r in rows] == [
         ("jatimprov-ppid", "info-jatim"),
         ("kaltimprov", kaltim.category_slug),
