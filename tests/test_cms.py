@@ -110,7 +110,8 @@ def test_joomla_with_k2() -> None:
         "feed link /index.php/agenda?format=feed&type=rss",
     ]
     assert found.api_url is None
-    assert found.listing_paths == ["/index.php/agenda/itemlist/user/42-humas"]
+    # The menu item the items sit under lists them all, newest first: it goes first.
+    assert found.listing_paths == ["/index.php/agenda", "/index.php/agenda/itemlist/user/42-humas"]
     assert found.article_paths == ["/index.php/agenda/item/"]
 
 

@@ -270,7 +270,7 @@ def test_columns_option_orders_and_validates(db: Path) -> None:
     bad = run("--db", str(db), "--format", "csv", "--columns", "url,judul,tanggal")
     assert bad.exit_code == 2
     assert "unknown column(s) judul, tanggal" in bad.stderr
-    assert "the columns are: id, url, slug, title" in bad.stderr
+    assert "the columns are: id, url, site, slug, title" in bad.stderr
     twice = run("--db", str(db), "--format", "csv", "--columns", "url,url")
     assert twice.exit_code == 2 and "given twice: url" in twice.stderr
 

@@ -191,3 +191,22 @@ def test_news_please_schema_is_for_jsonl_only(db: Path) -> None:
     code, _, err = run("export", "--format", "jsonl", "--schema", "news-please",
                        "--columns", "url", "--db", str(db))  # fmt: skip
     assert code == 2
+
+
+def test_news_please_dates_are_in_each_sites_own_zone() -> None:
+    from humas_crawler.cli.newsplease import record
+
+    row = {
+        "url": "https://ppid.jatimprov.go.id/2023/06/06/pasar-murah/",
+        "title": "Pasar Murah",
+        "body_text": "Isi.",
+        "published_at": "2023-06-06T09:15:00+07:00",
+        "last_changed_at": "2026-12-03T02:00:00Z",
+        "last_fetched_at": "2026-12-03T02:00:00Z",
+        "author_codes": None,
+        "image_urls": "[]",
+    }
+    out = record(row)
+    assert out["date_publish"] == "2023-06-06 09:15:00"
+    assert out["date_download"] == out["date_modify"] == "2026-12-03 09:00:00"  # WIB
+    assert out["source_domain"] == "ppid.jatimprov.go.id"

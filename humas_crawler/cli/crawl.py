@@ -7,7 +7,7 @@ import re
 import sys
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, NoReturn
 
 import click
 
@@ -174,16 +174,20 @@ def crawl(
         site_from(base_url)
     zone = _zone_option(zone_name)
     registry = load_sites(sites_file)
+    # Scrapy and Twisted load here, not when the program starts: every other command runs
+    # without them (export's memory is ~25 MB smaller).
+    from humas_crawler.crawl.runner import CrawlOptions, preflight, run_crawls
+
+    # The archive first: a held lock or a broken archive says so before any site is probed.
+    refused = preflight(db)
+    if refused is not None:
+        _refuse(refused)
     choices = choose_sites(
         registry, names=site_names, all_sites=all_sites, base_url=base_url, zone=zone, cms=cms
     )
     for choice in choices:
         for note in choice.notes:
             click.echo(f"{choice.entry.name}: {note}", err=True)
-    # Scrapy and Twisted load here, not when the program starts: every other command runs
-    # without them (export's memory is ~25 MB smaller).
-    from humas_crawler.crawl.runner import CrawlOptions, run_crawls
-
     several = len(choices) > 1
     outcomes = run_crawls(
         [
@@ -210,14 +214,7 @@ def crawl(
         ]
     )
     if all(outcome.run is None for outcome in outcomes) and outcomes[0].exit_code != 0:
-        # No run at all (the lock is held, the archive cannot be opened): one error line.
-        outcome = outcomes[0]
-        message = "; ".join(outcome.problems) or f"crawl {outcome.status}"
-        if outcome.exit_code == EXIT_LOCKED:
-            raise LockedError(message)
-        error = click.ClickException(message)
-        error.exit_code = outcome.exit_code
-        raise error
+        _refuse(outcomes[0])
     summary = "\n".join(
         _summary(outcome, choice.entry.name if several else None)
         for choice, outcome in zip(choices, outcomes, strict=True)
@@ -227,6 +224,16 @@ def crawl(
         summary = dated(summary, datetime.now().astimezone())
     click.echo(summary)
     sys.exit(worst_exit_code([outcome.exit_code for outcome in outcomes]))
+
+
+def _refuse(outcome: CrawlOutcome) -> NoReturn:
+    """No run at all (the lock is held, the archive cannot be opened): one error line."""
+    message = "; ".join(outcome.problems) or f"crawl {outcome.status}"
+    if outcome.exit_code == EXIT_LOCKED:
+        raise LockedError(message)
+    error = click.ClickException(message)
+    error.exit_code = outcome.exit_code
+    raise error
 
 
 def worst_exit_code(codes: list[int]) -> int:

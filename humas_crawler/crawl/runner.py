@@ -103,19 +103,27 @@ def run_crawl(options: CrawlOptions) -> CrawlOutcome:
     return run_crawls([options])[0]
 
 
+def preflight(db: Path) -> CrawlOutcome | None:
+    """Why a crawl of the archive `db` cannot start (a held lock, a broken, foreign or read-only
+    archive) as one clear error before Scrapy starts and logs; None when it can."""
+    try:
+        CrawlArchive.check(db)
+    except LockHeld as exc:
+        return CrawlOutcome(RUN_EXIT_CODES[LOCKED], LOCKED, problems=[str(exc)])
+    except (StoreError, LockError) as exc:
+        return CrawlOutcome(EXIT_ERROR, "failed", problems=[str(exc)])
+    return None
+
+
 def run_crawls(sites: list[CrawlOptions]) -> list[CrawlOutcome]:
     """Crawl several sites into one archive in one Scrapy process, one crawler (and one run row,
     one politeness slot, one monitor) per site; an outcome per site, in order."""
     db = sites[0].db
     if any(options.db != db for options in sites):
         raise ValueError("the sites of one crawl share one archive")
-    try:
-        # A held lock or a broken archive is one clear error, before Scrapy starts and logs.
-        CrawlArchive.check(db)
-    except LockHeld as exc:
-        return [CrawlOutcome(RUN_EXIT_CODES[LOCKED], LOCKED, problems=[str(exc)]) for _ in sites]
-    except (StoreError, LockError) as exc:
-        return [CrawlOutcome(EXIT_ERROR, "failed", problems=[str(exc)]) for _ in sites]
+    refused = preflight(db)
+    if refused is not None:
+        return [refused for _ in sites]
     process = CrawlerProcess(build_settings(sites[0]))
     crawlers: list[tuple[Crawler, list[Failure]]] = []
     for number, options in enumerate(sites):
