@@ -133,6 +133,7 @@ def test_three_sites_in_one_process_into_one_archive(tmp_path, broken: bool) -> 
         assert result.returncode == 0, result.stdout + result.stderr
         assert_site_archived(tmp_path, joomla.truth(bases["joomla"]), "sulbar-replica", "+08:00")
         assert {r["status"] for r in runs} == {"ok"}
+        assert_reparse_reads_each_site_as_crawled(tmp_path, joomla.truth(bases["joomla"]))
         return
     # The broken site is named, the run exits 3, the other sites' articles are stored.
     assert result.returncode == 3, result.stdout + result.stderr
@@ -147,3 +148,24 @@ def test_three_sites_in_one_process_into_one_archive(tmp_path, broken: bool) -> 
     )
     assert rows and all(r["published_at_utc"].endswith("Z") for r in rows)
     assert [r["published_at_utc"] for r in rows] == sorted(r["published_at_utc"] for r in rows)
+
+
+def reparse(tmp: Path, *args: str) -> subprocess.CompletedProcess:
+    cmd = [sys.executable, "-m", "humas_crawler", "reparse", "--db", str(tmp / "humas.sqlite"),
+           "--warc-dir", str(tmp / "warc"), "--workers", "0", *args]  # fmt: skip
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+
+
+def assert_reparse_reads_each_site_as_crawled(tmp: Path, joomla_truth: dict[str, dict]) -> None:
+    """Reparse rebuilds each site from the archive's `sites` row (zone, article paths): a
+    Joomla site in WITA and a Kaltim one come back unchanged; a site read through the WordPress
+    API is refused, not overwritten with what its HTML alone says."""
+    for name in ("sulbar-replica", "kaltim-replica"):
+        result = reparse(tmp, "--site", name)
+        assert result.returncode == 0, result.stdout + result.stderr
+        assert " 0 changed" in result.stdout or "0 changed" in result.stdout, result.stdout
+    assert_site_archived(tmp, joomla_truth, "sulbar-replica", "+08:00")
+    refused = reparse(tmp, "--site", "jatim-replica")
+    assert refused.returncode == 1 and "WordPress REST API" in refused.stderr
+    unknown = reparse(tmp, "--site", "atlantis")
+    assert unknown.returncode == 1 and "no site called 'atlantis'" in unknown.stderr

@@ -118,8 +118,8 @@ def _sites(db: Database) -> None:
 # v5: articles.removed_at, article_revisions.category and .published_at, article_events (with
 #     a `changed` event for every earlier revision after the first).
 # v6: captures.revisit_of (refetches of unchanged pages written as WARC revisit records).
-# v7: articles.site and .published_at_utc, crawl_runs.site, the site_categories table (one
-#     archive for many sites); the rows before it are all `kaltimprov`'s.
+# v7: articles.site and .published_at_utc, crawl_runs.site, the sites and site_categories
+#     tables (one archive for many sites); the rows before it are all `kaltimprov`'s.
 MIGRATIONS: tuple[Callable[[Database], None], ...] = (
     _create_or_complete_tables,
     _create_or_complete_tables,

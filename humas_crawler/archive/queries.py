@@ -536,6 +536,21 @@ class QuarantineReads(Table):
         )
 
 
+class SiteReads(Table):
+    """Reads of `sites`: each site as its last crawl read it."""
+
+    @user_errors
+    def get(self, name: str) -> dict[str, Any] | None:
+        """The site called `name` (lists decoded), or None (or an archive before v7)."""
+        if not self.db.table("sites").exists():
+            return None
+        rows = list(self.db.table("sites").rows_where("name = ?", [name], limit=1))
+        if not rows:
+            return None
+        row = rows[0]
+        return {**row, **{k: json.loads(row[k] or "[]") for k in ("article_paths", "listings")}}
+
+
 class CategoryReads(Table):
     """Reads of `categories`."""
 

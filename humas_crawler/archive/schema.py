@@ -161,6 +161,19 @@ TABLES: dict[str, TableSpec] = {
         not_null=("label",),
         defaults={"aliases": "[]", "known": 0},
     ),
+    # Each site crawled into the archive, as its last crawl read it: reparse rebuilds the site
+    # (zone, article paths) from here, whatever the registry says today.
+    "sites": TableSpec(
+        columns={
+            **_text("name", "base_url", "timezone", "cms"),
+            **_text("article_paths", "article_pattern", "listings"),
+            "trailing_slash": int,
+            **_text("first_crawled_at", "last_crawled_at"),
+        },
+        pk="name",
+        not_null=("base_url", "timezone"),
+        defaults={"article_paths": "[]", "listings": "[]", "trailing_slash": 0},
+    ),
     # The categories each site shows, as it shows them: one archive holds many sites, each with
     # its own labels (`categories` is the taxonomy and every label seen, across sites).
     "site_categories": TableSpec(

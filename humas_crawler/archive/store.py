@@ -42,7 +42,15 @@ from humas_crawler.archive.errors import (
 from humas_crawler.archive.migrations import check_archive, check_version, check_writable, migrate
 from humas_crawler.archive.queries import EventReads
 from humas_crawler.archive.schema import TABLES
-from humas_crawler.archive.writer import Articles, Captures, Categories, Failures, Quarantine, Runs
+from humas_crawler.archive.writer import (
+    Articles,
+    Captures,
+    Categories,
+    Failures,
+    Quarantine,
+    Runs,
+    Sites,
+)
 
 
 class Store:
@@ -59,6 +67,7 @@ class Store:
         self.quarantine = Quarantine(self)
         self.categories = Categories(self)
         self.events = EventReads(self)
+        self.sites = Sites(self)
 
     @classmethod
     def open(

@@ -31,6 +31,7 @@ from humas_crawler.archive.queries import (
     FailureReads,
     QuarantineReads,
     RunReads,
+    SiteReads,
 )
 from humas_crawler.archive.record import ArticleRecord, content_hash
 from humas_crawler.archive.schema import (
@@ -578,3 +579,46 @@ def _content_row(article: ArticleRecord) -> dict[str, Any]:
             record.get("category_raw"),
         )
     return row
+
+
+class Sites(SiteReads):
+    """`sites`: `store.sites`."""
+
+    @user_errors
+    def remember(
+        self,
+        name: str,
+        *,
+        base_url: str,
+        timezone: str,
+        cms: str,
+        article_paths: tuple[str, ...] = (),
+        article_pattern: str | None = None,
+        listings: tuple[str, ...] = (),
+        trailing_slash: bool = False,
+    ) -> None:
+        """Record how a crawl starting now reads the site `name` (the first crawl's time kept)."""
+        now = utc_timestamp()
+        with self.store.transaction():
+            self.db.execute(
+                "insert into sites (name, base_url, timezone, cms, article_paths,"
+                " article_pattern, listings, trailing_slash, first_crawled_at, last_crawled_at)"
+                " values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict(name) do update set"
+                " base_url = excluded.base_url, timezone = excluded.timezone, cms = excluded.cms,"
+                " article_paths = excluded.article_paths,"
+                " article_pattern = excluded.article_pattern, listings = excluded.listings,"
+                " trailing_slash = excluded.trailing_slash,"
+                " last_crawled_at = excluded.last_crawled_at",
+                [
+                    name,
+                    base_url,
+                    timezone,
+                    cms,
+                    _json(list(article_paths)),
+                    article_pattern,
+                    _json(list(listings)),
+                    int(trailing_slash),
+                    now,
+                    now,
+                ],
+            )

@@ -17,7 +17,7 @@ from humas_crawler.crawl.reparse import (
     Counts,
     Plan,
     Reparse,
-    base_url_of,
+    archived_site,
     describe,
     make_plan,
 )
@@ -27,7 +27,7 @@ from humas_crawler.defaults import (
     reparse_workers,
     warc_dir_for,
 )
-from humas_crawler.normalize import DEFAULT_BASE_URL, Site
+from humas_crawler.normalize import Site
 
 
 @click.command()
@@ -38,8 +38,14 @@ from humas_crawler.normalize import DEFAULT_BASE_URL, Site
     help="Where the crawls wrote their WARC files.  [default: `warc` beside the database]",
 )
 @click.option(
+    "--site",
+    "site_name",
+    metavar="NAME",
+    help="The site to reparse, as the archive knows it (default: the latest crawl run's).",
+)
+@click.option(
     "--base-url",
-    help="The site the archive holds (default: the base URL of the latest crawl run).",
+    help="Where that site is (default: its base URL when it was last crawled).",
 )
 @click.option(
     "--workers",
@@ -48,13 +54,19 @@ from humas_crawler.normalize import DEFAULT_BASE_URL, Site
     show_default="one per core",
     help="Extraction processes (0: extract in this process).",
 )
-def reparse(db: Path, warc_dir: Path | None, base_url: str | None, workers: int) -> None:
+def reparse(
+    db: Path, warc_dir: Path | None, site_name: str | None, base_url: str | None, workers: int
+) -> None:
     """Re-extract every archived article page from the WARC files, without the network.
 
     For each article URL the newest archived 200 response is read back and run through
     today's extractor: a different content hash updates the article and adds a revision;
     the same hash changes nothing; a page quarantined before that now yields an article
     becomes a new article; a page that yields none is quarantined. Prints the counts.
+
+    One site at a time, read as its last crawl read it (zone, article paths: the archive's
+    `sites` table). Sites read through the WordPress REST API are refused: their fields come
+    from the archived API answers, which reparse does not read back.
 
     Exit codes: 0 done; 1 some WARC files or records were missing or unreadable (the rest
     was reparsed) or the archive could not be opened; 2 a crawl holds the archive's lock;
@@ -89,7 +101,7 @@ def reparse(db: Path, warc_dir: Path | None, base_url: str | None, workers: int)
         store.close()
         raise
     try:
-        counts = _run(store, warc_dir, base_url, workers)
+        counts = _run(store, warc_dir, site_name, base_url, workers)
     except StoreError as exc:
         raise click.ClickException(str(exc)) from exc
     finally:
@@ -100,8 +112,13 @@ def reparse(db: Path, warc_dir: Path | None, base_url: str | None, workers: int)
         sys.exit(EXIT_ERROR)
 
 
-def _run(store: Store, warc_dir: Path, base_url: str | None, workers: int) -> Counts:
-    site = Site.from_base_url(base_url or base_url_of(store, DEFAULT_BASE_URL))
+def _run(
+    store: Store, warc_dir: Path, site_name: str | None, base_url: str | None, workers: int
+) -> Counts:
+    try:
+        site = archived_site(store, site_name, base_url)
+    except ValueError as exc:
+        raise click.ClickException(str(exc)) from exc
     plan = make_plan(store, warc_dir, site)
     runner = Reparse(store, warc_dir, site, workers=workers, on_problem=_warn)
     if not sys.stderr.isatty():

@@ -149,6 +149,7 @@ class CrawlArchive:
                 mode=getattr(spider, "mode", "incremental"),
                 base_url=spider.base_url,
                 site=getattr(spider, "site", None),
+                spider=spider,
             )
         except (StoreError, LockError, OSError) as exc:
             self.open_error = " ".join(str(exc).split())
@@ -156,7 +157,9 @@ class CrawlArchive:
             self.close()
             raise CloseSpider(ARCHIVE_ERROR) from exc
 
-    def open(self, *, mode: str, base_url: str, site: Site | None = None) -> None:
+    def open(
+        self, *, mode: str, base_url: str, site: Site | None = None, spider: Spider | None = None
+    ) -> None:
         """Open the store, note dead runs as interrupted, start this run, open the WARC writer."""
         self.site = site or Site.from_base_url(base_url)
         shared = self.shared
@@ -196,6 +199,16 @@ class CrawlArchive:
             last_category_sweep=self.store.runs.last_category_sweep(self.site.base_url),
         )
         self.run_id = self.store.runs.start(mode, self.site.base_url, site=self.site.name)
+        self.store.sites.remember(
+            self.site.name,
+            base_url=self.site.base_url,
+            timezone=self.site.zone,
+            cms=getattr(spider, "cms", "custom") if spider is not None else "custom",
+            article_paths=self.site.article_path_prefixes,
+            article_pattern=self.site.article_pattern,
+            listings=tuple(getattr(spider, "listings", ())),
+            trailing_slash=self.site.trailing_slash,
+        )
         self.lock.update(run_id=self.run_id)
         if first:
             self.store.categories.sync(Taxonomy.default())

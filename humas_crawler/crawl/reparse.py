@@ -25,7 +25,8 @@ from humas_crawler.archive.writer import SaveResult
 from humas_crawler.extract.decode import BodyError, decode_page
 from humas_crawler.extract.jobs import extract_article
 from humas_crawler.extract.workers import WorkerPool
-from humas_crawler.normalize import Site
+from humas_crawler.normalize import DEFAULT_BASE_URL, Site
+from humas_crawler.normalize.urls import DEFAULT_SITE_NAME
 
 logger = logging.getLogger(__name__)
 
@@ -50,7 +51,7 @@ class Job:
 @dataclass(frozen=True)
 class Task:
     warc_dir: str
-    base_url: str
+    site: Site  # as the archive's `sites` row has it: its name, zone and article paths
     jobs: tuple[Job, ...]
 
 
@@ -70,10 +71,10 @@ class Result:
 
 def reparse_task(task: Task) -> list[Result]:
     """Read, decode and extract every job of `task` (runs in a worker process)."""
-    return [_reparse_one(task.warc_dir, task.base_url, job) for job in task.jobs]
+    return [_reparse_one(task.warc_dir, task.site, job) for job in task.jobs]
 
 
-def _reparse_one(warc_dir: str, base_url: str, job: Job) -> Result:
+def _reparse_one(warc_dir: str, site: Site, job: Job) -> Result:
     try:
         response = read_response(warc_dir, job.warc_file, job.warc_offset)
     except (OSError, WarcError) as exc:
@@ -88,7 +89,7 @@ def _reparse_one(warc_dir: str, base_url: str, job: Job) -> Result:
         return Result("error", detail=f"BodyError: {exc}")
     now = datetime.fromisoformat(job.fetched_at).isoformat()
     try:
-        page = extract_article(job.url, html, base_url, now)
+        page = extract_article(job.url, html, site, now)
     except Exception as exc:  # one bad page must never stop a reparse: quarantine it
         logger.debug("extraction failed on %s", job.url, exc_info=True)
         return Result("error", detail=f"{type(exc).__name__}: {exc}")
@@ -265,7 +266,7 @@ class Reparse:
                 f"{captures} capture(s) in it not reparsed"
             )
         tasks = [
-            Task(str(self.warc_dir), self.site.base_url, tuple(plan.jobs[i : i + CHUNK]))
+            Task(str(self.warc_dir), self.site, tuple(plan.jobs[i : i + CHUNK]))
             for i in range(0, len(plan.jobs), CHUNK)
         ]
         # Forked workers start at once with the extractor imported (spawned ones take about a
@@ -357,6 +358,33 @@ class Reparse:
         return self.store.articles.save(
             record, capture=None, capture_id=job.capture_id, run_id=None, fetched_at=fetched_at
         )
+
+
+def archived_site(store: Store, name: str | None, base_url: str | None) -> Site:
+    """The site to reparse, as its last crawl read it (the archive's `sites` row): `name`, else
+    the latest run's site; `base_url` moves it (a replica). An archive without the row (before
+    schema v7, or a site never crawled) gets Kaltim's defaults at the latest run's base URL.
+    ValueError for a site whose articles came from an API reparse cannot re-read."""
+    runs = store.runs.last(1)
+    chosen = name or (runs[0].get("site") if runs else None)
+    row = store.sites.get(chosen) if chosen else None
+    if row is None:
+        if name is not None and name != DEFAULT_SITE_NAME:
+            raise ValueError(f"the archive has no site called {name!r} (see `stats`)")
+        return Site.from_base_url(base_url or base_url_of(store, DEFAULT_BASE_URL))
+    if row["cms"] == "wordpress":
+        raise ValueError(
+            f"{name} was read through the WordPress REST API: its articles' fields come from the"
+            " archived API answers, which reparse does not read back yet (only HTML pages);"
+            " crawl it again with --mode full instead"
+        )
+    return Site.from_base_url(base_url or row["base_url"]).configured(
+        name=row["name"],
+        zone=row["timezone"],
+        article_path_prefixes=tuple(row["article_paths"]) or None,
+        article_pattern=row["article_pattern"],
+        trailing_slash=bool(row["trailing_slash"]),
+    )
 
 
 def base_url_of(store: Store, default: str) -> str:

@@ -56,6 +56,7 @@ class CrawlOptions:
             "zone": self.zone,
             "article_paths": self.article_paths or None,
             "listings": self.listings or None,
+            "cms": self.cms,
         }
         if self.cms == "wordpress":
             kwargs.update(

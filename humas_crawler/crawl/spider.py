@@ -68,6 +68,7 @@ class KaltimprovSpider(Spider):
         listings: tuple[str, ...] | None = None,
         article_pattern: str | None = None,
         trailing_slash: bool | None = None,
+        cms: str = "custom",
         *args: Any,
         **kwargs: Any,
     ) -> None:
@@ -87,6 +88,7 @@ class KaltimprovSpider(Spider):
         self.max_articles = int(max_articles) if max_articles not in (None, "") else None
         self.category_sweep_days = int(category_sweep_days)
         self.listings = tuple(listings) if listings else (LISTING_PATH,)
+        self.cms = cms  # the registry's CMS family: custom, joomla (wordpress: WordPressSpider)
         self.allowed_domains = [self.site.hostname.removeprefix("www.")]
         self.frontier: Frontier | None = None
         self._listing_seen: dict[str, set[str]] = {}
