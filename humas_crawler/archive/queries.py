@@ -306,6 +306,18 @@ class ArticleReads(Table):
             )
 
     @user_errors
+    def pages(self, where: ArticleFilter) -> Iterator[tuple[str, str, str | None]]:
+        """(url, time of its newest capture, title) of every article `where` selects that has a
+        capture, streamed in url order: a WACZ's page list, one row at a time."""
+        conditions, params = where.conditions("a")
+        cursor = self.db.execute(
+            "select a.url, c.fetched_at, a.title from articles a join captures c"
+            f" on c.id = a.capture_id where {conditions} order by a.url",
+            params,
+        )
+        return iter(cursor)
+
+    @user_errors
     def per_site(self) -> list[dict[str, Any]]:
         """Per site: `articles`, `duplicates`, `first_date`, `last_date`, `removed`, and its
         last run's `last_run_status` and `last_run_at`; most articles first (empty before

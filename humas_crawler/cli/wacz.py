@@ -22,7 +22,6 @@ import os
 import shutil
 import tempfile
 import zipfile
-from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
@@ -66,7 +65,6 @@ def write_wacz(
     with tempfile.TemporaryDirectory(prefix=".wacz-", dir=target.parent) as tmp:
         work = Path(tmp)
         warc = work / "humas-export.warc.gz"
-        pages_seen: dict[str, dict[str, Any]] = {}
         records = 0
         with open(warc, "wb") as out:
             for capture in store.captures.of_articles(where):
@@ -91,16 +89,19 @@ def write_wacz(
                 except WarcError as exc:
                     raise click.ClickException(str(exc)) from exc
                 records += 1
-                if capture["status"] == 200:
-                    # The page of the newest capture of each URL.
-                    pages_seen[capture["url"]] = capture
-        titles = _titles(store, where)
+        # One page per article, at its newest capture, streamed from the archive: memory stays
+        # flat whatever the number of articles.
         pages = work / "pages.jsonl"
+        articles = 0
+        newest: dict[str, str] | None = None
         with open(pages, "w", encoding="utf-8") as fh:
             fh.write(json.dumps(PAGES_HEADER) + "\n")
-            for url, capture in pages_seen.items():
-                page = {"url": url, "ts": capture["fetched_at"], "title": titles.get(url, "")}
+            for url, fetched_at, title in store.articles.pages(where):
+                page = {"url": url, "ts": fetched_at, "title": title or ""}
                 fh.write(json.dumps(page, ensure_ascii=False) + "\n")
+                articles += 1
+                if newest is None or fetched_at > newest["ts"]:
+                    newest = {"url": url, "ts": fetched_at}
         if records == 0:
             raise click.ClickException("no capture of the selected articles to package")
         partial = work / target.name
@@ -109,17 +110,10 @@ def write_wacz(
             code = create(arguments)
         if code not in (0, None) or not partial.exists():
             raise click.ClickException(f"py-wacz could not create the package: {said.getvalue()}")
-        if version == "1.2.0":
-            newest = max(pages_seen.values(), key=lambda capture: capture["fetched_at"])
-            home = {"url": newest["url"], "ts": newest["fetched_at"]}
-            partial = as_wacz_120(partial, work / f"1.2.0-{target.name}", home)
+        if version == "1.2.0" and newest is not None:
+            partial = as_wacz_120(partial, work / f"1.2.0-{target.name}", newest)
         os.replace(partial, target)
-    return len(pages_seen), records, missing
-
-
-def _titles(store: Store, where: ArticleFilter) -> dict[str, str]:
-    rows: Iterable[tuple[Any, ...]] = store.articles.export(["url", "title"], where)
-    return {url: title or "" for url, title in rows}
+    return articles, records, missing
 
 
 def as_wacz_120(source: Path, target: Path, home: dict[str, str]) -> Path:
