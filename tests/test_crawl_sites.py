@@ -133,6 +133,14 @@ def test_three_sites_in_one_process_into_one_archive(tmp_path, broken: bool) -> 
         assert result.returncode == 0, result.stdout + result.stderr
         assert_site_archived(tmp_path, joomla.truth(bases["joomla"]), "sulbar-replica", "+08:00")
         assert {r["status"] for r in runs} == {"ok"}
+        # One index of the shared WARC files, written once by the last crawl to stop: every
+        # site's captures are in it.
+        index = (tmp_path / "warc" / "index.cdxj").read_text()
+        captures = query(tmp_path, "select count(*) as n from captures")[0]["n"]
+        assert len(index.splitlines()) >= captures
+        for name in ("kaltim", "wordpress", "joomla"):
+            port = bases[name].rsplit(":", 1)[1]
+            assert f"1,0,0,127:{port})" in index, name  # SURT keys
         assert_reparse_reads_each_site_as_crawled(tmp_path, joomla.truth(bases["joomla"]))
         return
     # The broken site is named, the run exits 3, the other sites' articles are stored.

@@ -173,6 +173,10 @@ class CdxjWriter:
         archive = self.crawler.get_extension(CrawlArchive)
         if archive is None or not archive.warc_dir.is_dir():
             return
+        if archive.shared.users > 0:
+            # Other sites of this process still write the shared WARC file: the last crawl to
+            # stop indexes every file once, all of them closed.
+            return
         try:
             path, lines = write_index(archive.warc_dir)
         except (OSError, ValueError) as exc:
