@@ -8,8 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import signal
-import threading
 from collections.abc import Callable
 from datetime import UTC, datetime
 from email.utils import format_datetime
@@ -17,7 +15,7 @@ from pathlib import Path
 from urllib.parse import parse_qs, quote, unquote, urlsplit
 
 from humas_crawler.replica import joomla_render as render
-from humas_crawler.replica.faults import LEDGER_PATH, FaultInjector, FaultPlan
+from humas_crawler.replica.faults import FaultInjector, FaultPlan
 from humas_crawler.replica.joomla import (
     AUTHORS,
     CATEGORIES,
@@ -25,6 +23,7 @@ from humas_crawler.replica.joomla import (
     K2Item,
     category_label,
 )
+from humas_crawler.replica.serve import serve_until_stopped
 from humas_crawler.replica.server import (
     CACHE_PAGES,
     HTML,
@@ -333,29 +332,16 @@ def serve_forever(
 ) -> None:
     """Serve a Joomla/K2 replica of `articles` items until Ctrl-C or SIGTERM (`humas-crawler
     replica --cms joomla`); faults as `serve.serve_forever` injects them."""
-    stop = threading.Event()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, lambda *_: stop.set())
     site = JoomlaSite(articles, seed=seed, disallow=disallow)
     injector = None
     if (faults is not None and faults.active) or fault_log is not None:
         injector = FaultInjector(faults or FaultPlan(), site, log=fault_log)  # type: ignore[arg-type]
-    server = JoomlaServer(site, host=host, port=port, faults=injector).start()
-    print(
-        f"Joomla/K2 replica of a provincial portal with {len(site)} items at"
-        f" {server.base_url}/index.php/berita",
-        flush=True,
+    server = JoomlaServer(site, host=host, port=port, faults=injector)
+    serve_until_stopped(
+        server,
+        injector,
+        lambda url: (
+            f"Joomla/K2 replica of a provincial portal with {len(site)} items at"
+            f" {url}/index.php/berita"
+        ),
     )
-    if injector is not None:
-        print(
-            f"faults: {injector.plan.describe()}; ledger at {server.base_url}{LEDGER_PATH}",
-            flush=True,
-        )
-    try:
-        while not stop.wait(0.5):
-            pass
-    finally:
-        server.stop()
-        if injector is not None:
-            injector.close()
-            print(f"faults injected: {injector.summary()}", flush=True)

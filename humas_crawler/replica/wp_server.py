@@ -4,8 +4,6 @@ log and fault hook (replica.md, "The WordPress replica")."""
 from __future__ import annotations
 
 import re
-import signal
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -14,7 +12,8 @@ from pathlib import Path
 from urllib.parse import parse_qsl, unquote, urlencode, urlsplit
 
 from humas_crawler.replica import wp_render as wp
-from humas_crawler.replica.faults import LEDGER_PATH, FaultInjector, FaultPlan
+from humas_crawler.replica.faults import FaultInjector, FaultPlan
+from humas_crawler.replica.serve import serve_until_stopped
 from humas_crawler.replica.server import Faults, ReplicaServer, Response
 from humas_crawler.replica.wordpress import WordPressSite, WpCategory, WpPost
 
@@ -495,30 +494,15 @@ def serve_wordpress(
     faults: FaultPlan | None = None,
     fault_log: Path | None = None,
 ) -> None:
-    """`humas-crawler replica --cms wordpress`: serve until Ctrl-C or SIGTERM (serve.py's loop)."""
-    stop = threading.Event()
-    for signum in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(signum, lambda *_: stop.set())
+    """`humas-crawler replica --cms wordpress`: serve until Ctrl-C or SIGTERM."""
     site = WordPressSite(articles, seed=seed, api=api, disallow=disallow)
     injector = None
     if (faults is not None and faults.active) or fault_log is not None:
         injector = wordpress_faults(faults or FaultPlan(), site, log=fault_log)
-    server = WordPressServer(site, host=host, port=port, faults=injector).start()
+    server = WordPressServer(site, host=host, port=port, faults=injector)
     api_note = "" if api else " (REST API off)"
-    print(
-        f"replica of a WordPress newsroom with {len(site)} posts{api_note} at {server.base_url}/",
-        flush=True,
+    serve_until_stopped(
+        server,
+        injector,
+        lambda url: f"replica of a WordPress newsroom with {len(site)} posts{api_note} at {url}/",
     )
-    if injector is not None:
-        print(
-            f"faults: {injector.plan.describe()}; ledger at {server.base_url}{LEDGER_PATH}",
-            flush=True,
-        )
-    try:
-        while not stop.wait(0.5):
-            pass
-    finally:
-        server.stop()
-        if injector is not None:
-            injector.close()
-            print(f"faults injected: {injector.summary()}", flush=True)
