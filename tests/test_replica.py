@@ -28,6 +28,7 @@ from humas_crawler.replica import (
     Response,
 )
 from humas_crawler.replica.model import slug_from_title
+from tests.helpers.fetching import fetch
 
 NOW = datetime(2026, 3, 2, 9, 30, tzinfo=WITA)
 TRUTH_FIELDS = (
@@ -42,26 +43,6 @@ TRUTH_FIELDS = (
     "slug",
     "url",
 )
-
-
-class Fetched:
-    def __init__(self, response: http.client.HTTPResponse) -> None:
-        self.status = response.status
-        self.headers = response.headers
-        self.body = response.read()
-
-    @property
-    def text(self) -> str:
-        return self.body.decode("utf-8")
-
-
-def fetch(server: ReplicaServer, path: str, method: str = "GET", **headers: str) -> Fetched:
-    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
-    try:
-        conn.request(method, path, headers=headers)
-        return Fetched(conn.getresponse())
-    finally:
-        conn.close()
 
 
 @pytest.fixture(scope="module")

@@ -25,31 +25,12 @@ from humas_crawler.replica.faults import LEDGER_PATH, FaultInjector, FaultPlan
 from humas_crawler.replica.joomla import CATEGORIES, TIME_SHOWN_FROM, JoomlaSite, joomla_alias
 from humas_crawler.replica.joomla_render import ROBOTS_DISALLOW
 from humas_crawler.replica.joomla_server import JoomlaServer
+from tests.helpers.fetching import fetch
 
 NOW = datetime(2026, 3, 2, 9, 30, tzinfo=WITA)
 GENERATOR = '<meta name="generator" content="Joomla! - Open Source Content Management" />'
 LIST_TITLE = re.compile(r'<h3 class="catItemTitle"><a href="([^"]+)">([^<]+)</a></h3>')
 NEXT_LINK = re.compile(r'<a title="Berikutnya" href="([^"]+)"')
-
-
-class Fetched:
-    def __init__(self, response: http.client.HTTPResponse) -> None:
-        self.status = response.status
-        self.headers = response.headers
-        self.body = response.read()
-
-    @property
-    def text(self) -> str:
-        return self.body.decode("utf-8")
-
-
-def fetch(server: JoomlaServer, path: str) -> Fetched:
-    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
-    try:
-        conn.request("GET", path)
-        return Fetched(conn.getresponse())
-    finally:
-        conn.close()
 
 
 def listed(html: str) -> list[str]:

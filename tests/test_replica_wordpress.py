@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import http.client
-import json
 import re
 import signal
 import subprocess
@@ -13,7 +12,6 @@ from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from email.message import Message
 from html import unescape
-from typing import Any
 from urllib.parse import urlsplit
 
 import feedparser
@@ -33,6 +31,7 @@ from humas_crawler.replica.wordpress import (
     wp_slug,
 )
 from humas_crawler.replica.wp_server import WordPressServer, wordpress_faults
+from tests.helpers.fetching import fetch
 
 NOW = datetime(2026, 3, 2, 9, 30, tzinfo=WIB.tzinfo)
 RECORD_FIELDS = {
@@ -46,32 +45,6 @@ RECORD_FIELDS = {
     "photo_caption",
     "modified_at",
 }
-
-
-class Fetched:
-    def __init__(self, response: http.client.HTTPResponse) -> None:
-        self.status = response.status
-        self.headers = response.headers
-        self.body = response.read()
-
-    @property
-    def text(self) -> str:
-        return self.body.decode("utf-8")
-
-    def json(self) -> Any:
-        return json.loads(self.body)
-
-    def page(self) -> Selector:
-        return Selector(text=self.text)
-
-
-def fetch(server: WordPressServer, path: str, method: str = "GET") -> Fetched:
-    conn = http.client.HTTPConnection("127.0.0.1", server.port, timeout=10)
-    try:
-        conn.request(method, path)
-        return Fetched(conn.getresponse())
-    finally:
-        conn.close()
 
 
 def local_path(url: str) -> str:
