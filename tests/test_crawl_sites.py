@@ -4,7 +4,6 @@ into one archive, each with its own run; a degraded site named while the others 
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import subprocess
 import sys
@@ -18,19 +17,10 @@ from humas_crawler.replica.model import ReplicaSite
 from humas_crawler.replica.server import Faults, ReplicaServer, Request, Response
 from humas_crawler.replica.wordpress import WordPressSite
 from humas_crawler.replica.wp_server import WordPressServer
+from tests.helpers.crawling import crawl_sites as crawl
 
 pytestmark = pytest.mark.slow
 FIELDS = ("title", "published_at", "published_precision", "category", "body_text")
-
-
-def crawl(tmp: Path, *args: str) -> subprocess.CompletedProcess:
-    cmd = [
-        sys.executable, "-m", "humas_crawler", "crawl", "--db", str(tmp / "humas.sqlite"),
-        "--warc-dir", str(tmp / "warc"), "--delay", "0", "--concurrency", "8",
-        "--log-level", "WARNING", "-s", "HUMAS_RETRY_BACKOFF=0.05", *args,
-    ]  # fmt: skip
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=300, env=env)
 
 
 def query(tmp: Path, sql: str, *params: object) -> list[dict]:

@@ -4,7 +4,6 @@ and category; incremental runs cost about the new posts."""
 
 from __future__ import annotations
 
-import os
 import sqlite3
 import subprocess
 import sys
@@ -14,19 +13,10 @@ import pytest
 
 from humas_crawler.replica.wordpress import WordPressSite
 from humas_crawler.replica.wp_server import WordPressServer
+from tests.helpers.crawling import crawl_sites as crawl
 
 pytestmark = pytest.mark.slow
 FIELDS = ("title", "published_at", "published_precision", "category", "body_text")
-
-
-def crawl(tmp: Path, *args: str) -> subprocess.CompletedProcess:
-    cmd = [
-        sys.executable, "-m", "humas_crawler", "crawl", "--db", str(tmp / "humas.sqlite"),
-        "--warc-dir", str(tmp / "warc"), "--delay", "0", "--concurrency", "8",
-        "--log-level", "WARNING", "-s", "HUMAS_RETRY_BACKOFF=0.05", *args,
-    ]  # fmt: skip
-    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
-    return subprocess.run(cmd, capture_output=True, text=True, timeout=240, env=env)
 
 
 def articles(tmp: Path) -> dict[str, dict]:

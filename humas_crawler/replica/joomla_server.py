@@ -25,12 +25,10 @@ from humas_crawler.replica.joomla import (
 )
 from humas_crawler.replica.serve import serve_until_stopped
 from humas_crawler.replica.server import (
-    CACHE_PAGES,
     HTML,
     Faults,
     ReplicaServer,
     Response,
-    _Cache,
 )
 
 RSS = "application/rss+xml; charset=utf-8"
@@ -81,26 +79,11 @@ class JoomlaServer(ReplicaServer):
         # older revision, which the next request's revision check throws away.
         revision = self.site.revision
         key, build = self._route(path, query)
-        response = build() if key is None else self._cached(revision, key, build)
+        response = self._cached(revision, key, build)
         if response.status == 200 and response.content_type == HTML:
             now = format_datetime(datetime.now(UTC), usegmt=True)
             headers = (*response.headers, *_NO_CACHE, ("Last-Modified", now))
             response = dataclasses.replace(response, headers=headers)
-        return response
-
-    def _cached(self, revision: int, key: tuple, build: Callable[[], Response]) -> Response:
-        with self._cache_lock:
-            if self._cache.revision != revision:
-                self._cache = _Cache(revision)
-            cached = self._cache.pages.get(key)
-        if cached is not None:
-            return cached
-        response = build()
-        with self._cache_lock:
-            if self._cache.revision == revision:
-                if len(self._cache.pages) >= CACHE_PAGES:
-                    self._cache.pages.pop(next(iter(self._cache.pages)))
-                self._cache.pages[key] = response
         return response
 
     def _route(self, path: str, query: dict[str, str]) -> Route:  # type: ignore[override]

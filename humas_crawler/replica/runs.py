@@ -19,10 +19,15 @@ RERUN_TIMEOUT = 300.0
 
 
 def crawl_command(base_url: str, work: Path, *extra: str) -> list[str]:
+    """A crawl of the Kaltim replica at `base_url` into `work`."""
+    return sites_crawl_command(work, "--site", "kaltimprov", "--base-url", base_url, *extra)
+
+
+def sites_crawl_command(work: Path, *extra: str) -> list[str]:
+    """A crawl into `work` of the sites `extra` names (`--site`, `--base-url`, `--sites`)."""
     return [
         sys.executable, "-m", "humas_crawler", "crawl",
         "--db", str(work / DB), "--warc-dir", str(work / WARC),
-        "--site", "kaltimprov", "--base-url", base_url,
         "--delay", "0", "--concurrency", "8", "--log-level", "WARNING",
         # Retries back off for a second or more by default: too slow for trials.
         "-s", "HUMAS_RETRY_BACKOFF=0.05",

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from humas_crawler.replica.checks import TRUTH_FIELDS, archived
 from humas_crawler.replica.model import ReplicaSite
-from humas_crawler.replica.runs import crawl_command
+from humas_crawler.replica.runs import crawl_command, sites_crawl_command
 from humas_crawler.replica.server import ReplicaServer, Request, Response
 
 ARTICLE_PATHS = ("/berita/", "/detailberita/")
@@ -26,6 +26,13 @@ def crawl(server: ReplicaServer, tmp: Path, *args: str, wait: bool = True, delay
             cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env
         )
     return subprocess.run(cmd, capture_output=True, text=True, timeout=240, env=env)
+
+
+def crawl_sites(tmp: Path, *args: str) -> subprocess.CompletedProcess:
+    """`humas-crawler crawl` into `tmp` of the sites `args` name (`--site`, `--base-url`...)."""
+    env = {**os.environ, "PYTHONUNBUFFERED": "1"}
+    cmd = sites_crawl_command(tmp, *args)
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=300, env=env)
 
 
 def assert_matches_truth(tmp: Path, site: ReplicaSite, base_url: str) -> None:
