@@ -211,7 +211,8 @@ def crawl(
                 listings=choice.entry.listings,
             )
             for choice in choices
-        ]
+        ],
+        checked=True,
     )
     if all(outcome.run is None for outcome in outcomes) and outcomes[0].exit_code != 0:
         _refuse(outcomes[0])

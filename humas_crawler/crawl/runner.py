@@ -116,13 +116,14 @@ def preflight(db: Path) -> CrawlOutcome | None:
     return None
 
 
-def run_crawls(sites: list[CrawlOptions]) -> list[CrawlOutcome]:
+def run_crawls(sites: list[CrawlOptions], *, checked: bool = False) -> list[CrawlOutcome]:
     """Crawl several sites into one archive in one Scrapy process, one crawler (and one run row,
-    one politeness slot, one monitor) per site; an outcome per site, in order."""
+    one politeness slot, one monitor) per site; an outcome per site, in order. `checked`: the
+    caller ran `preflight` already."""
     db = sites[0].db
     if any(options.db != db for options in sites):
         raise ValueError("the sites of one crawl share one archive")
-    refused = preflight(db)
+    refused = None if checked else preflight(db)
     if refused is not None:
         return [refused for _ in sites]
     process = CrawlerProcess(build_settings(sites[0]))
