@@ -13,6 +13,7 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+from _replica import status_kb
 from _synthetic import build_archive, cached_archive_path
 
 from humas_crawler.cli import csvsafe
@@ -42,7 +43,7 @@ def timed(cmd: list[str], stdout_path: Path | None = None) -> Timing:
         started = time.perf_counter()
         proc = subprocess.Popen(cmd, cwd=ROOT, stdout=sink, stderr=errors)
         while proc.poll() is None:
-            peak_kb = max(peak_kb, _vm_hwm_kb(proc.pid))
+            peak_kb = max(peak_kb, status_kb(proc.pid).get("VmHWM", 0))
             time.sleep(0.02)
         seconds = time.perf_counter() - started
         if proc.returncode != 0:
@@ -50,17 +51,6 @@ def timed(cmd: list[str], stdout_path: Path | None = None) -> Timing:
             message = errors.read().decode(errors="replace")
             raise SystemExit(f"failed ({proc.returncode}): {' '.join(cmd)}\n{message}")
     return Timing(seconds, peak_kb / 1024)
-
-
-def _vm_hwm_kb(pid: int) -> int:
-    try:
-        status = Path(f"/proc/{pid}/status").read_text()
-    except OSError:
-        return 0  # exited meanwhile, or no /proc
-    for line in status.splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1])
-    return 0
 
 
 def row_digests(path: Path, *, neutralize: bool = False) -> dict[str, int]:

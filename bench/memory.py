@@ -12,9 +12,10 @@ For each size: a fresh replica of that many articles, a full crawl (`--mode full
 - peak of the sum of the current RSS of the whole tree (sampled);
 - wall time and the articles archived (must equal the size).
 
-Note: os.wait4's ru_maxrss (what bench/_replica.run_measured reports) is the maximum of the
-process and of its waited-for descendants, not the main process alone: here it is the larger of
-the crawl process and its extraction worker.
+Note: os.wait4's ru_maxrss is printed for comparison only: it is the maximum of the process and
+of its waited-for descendants, and Linux counts in it the memory a child shared with this
+process before exec (this process holds the replica). bench/_replica.run_measured polls VmHWM
+instead, as here.
 
 Exit status: 0 when every crawl archived all its articles and peak(largest) / peak(smallest) of
 the crawl process and of the whole tree are below --max-ratio; 1 otherwise; 2 when a crawl failed.
@@ -34,7 +35,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _replica import ROOT, crawl_cmd
+from _replica import ROOT, crawl_cmd, descendants, status_kb
 
 from humas_crawler.replica.model import ReplicaSite
 from humas_crawler.replica.server import ReplicaServer
@@ -55,40 +56,6 @@ class TreeRun:
     @property
     def largest_child(self) -> tuple[str, float]:
         return max(self.children_hwm_mb.values(), key=lambda c: c[1], default=("-", 0.0))
-
-
-def _status_kb(pid: int) -> dict[str, int]:
-    values = {}
-    try:
-        with open(f"/proc/{pid}/status", encoding="ascii", errors="replace") as f:
-            for line in f:
-                if line.startswith(("VmHWM:", "VmRSS:")):
-                    name, value = line.split(":", 1)
-                    values[name] = int(value.split()[0])
-    except (FileNotFoundError, ProcessLookupError, PermissionError):
-        pass
-    return values
-
-
-def _descendants(root: int) -> list[int]:
-    parents: dict[int, int] = {}
-    for entry in os.listdir("/proc"):
-        if not entry.isdigit():
-            continue
-        try:
-            with open(f"/proc/{entry}/stat", encoding="ascii", errors="replace") as f:
-                stat = f.read()
-        except OSError:
-            continue
-        # pid (comm) state ppid ...: comm may hold spaces and parentheses.
-        parents[int(entry)] = int(stat.rsplit(")", 1)[1].split()[1])
-    found, frontier = [], [root]
-    while frontier:
-        pid = frontier.pop()
-        kids = [p for p, parent in parents.items() if parent == pid]
-        found.extend(kids)
-        frontier.extend(kids)
-    return found
 
 
 def _cmdline(pid: int) -> str:
@@ -120,11 +87,11 @@ def run_tree_measured(cmd: list[str], cwd: Path = ROOT) -> TreeRun:
             pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
             if pid:
                 break
-            main = _status_kb(proc.pid)
+            main = status_kb(proc.pid)
             main_hwm = max(main_hwm, main.get("VmHWM", 0))
             total = main.get("VmRSS", 0)
-            for child in _descendants(proc.pid):
-                values = _status_kb(child)
+            for child in descendants(proc.pid):
+                values = status_kb(child)
                 if not values:
                     continue
                 name, hwm = children.get(child, (_cmdline(child), 0))

@@ -19,20 +19,16 @@ the crawl or a reparse failed.
 from __future__ import annotations
 
 import argparse
-import os
 import re
 import sqlite3
 import statistics
-import subprocess
 import sys
 import tempfile
-import time
-from dataclasses import dataclass
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _replica import ROOT, crawl_cmd, run_measured
+from _replica import crawl_cmd, run_measured
 
 from humas_crawler.replica.checks import age_body
 from humas_crawler.replica.model import ReplicaSite
@@ -47,29 +43,6 @@ def reparse_cmd(workdir: Path, workers: int | None) -> list[str]:
     if workers is not None:
         args += ["--workers", str(workers)]
     return head + args
-
-
-@dataclass
-class Timed:
-    seconds: float  # wall time, start to exit
-    cpu: float  # user + system seconds of the process and its workers (os.wait4)
-    peak_rss_mb: float
-    returncode: int
-    output: str
-
-
-def run_timed(cmd: list[str]) -> Timed:
-    started = time.perf_counter()
-    proc = subprocess.Popen(
-        cmd, cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        env={**os.environ, "PYTHONUNBUFFERED": "1"},
-    )  # fmt: skip
-    output = proc.stdout.read() if proc.stdout else ""
-    _, status, usage = os.wait4(proc.pid, 0)
-    seconds = time.perf_counter() - started
-    cpu = usage.ru_utime + usage.ru_stime
-    code = os.waitstatus_to_exitcode(status)
-    return Timed(seconds, cpu, usage.ru_maxrss / 1024, code, output)
 
 
 def age_every_article(db: Path) -> int:
@@ -108,7 +81,7 @@ def main() -> int:
             for case in rates:
                 if case == "changed":
                     age_every_article(work / "humas.sqlite")
-                run = run_timed(reparse_cmd(work, args.workers))
+                run = run_measured(reparse_cmd(work, args.workers))
                 found = SUMMARY.search(run.output)
                 if run.returncode != 0 or found is None:
                     print(run.output[-3000:])
