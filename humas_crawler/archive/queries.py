@@ -306,12 +306,13 @@ class ArticleReads(Table):
             )
 
     @user_errors
-    def pages(self, where: ArticleFilter) -> Iterator[tuple[str, str, str | None]]:
-        """(url, time of its newest capture, title) of every article `where` selects that has a
-        capture, streamed in url order: a WACZ's page list, one row at a time."""
+    def pages(self, where: ArticleFilter) -> Iterator[tuple[str, str, str | None, str]]:
+        """(url, time of its newest capture, title, that capture's WARC file) of every article
+        `where` selects that has a capture, streamed in url order: a WACZ's page list, one row
+        at a time."""
         conditions, params = where.conditions("a")
         cursor = self.db.execute(
-            "select a.url, c.fetched_at, a.title from articles a join captures c"
+            "select a.url, c.fetched_at, a.title, c.warc_file from articles a join captures c"
             f" on c.id = a.capture_id where {conditions} order by a.url",
             params,
         )

@@ -15,6 +15,7 @@ from typing import Any, TextIO
 import click
 
 from humas_crawler.archive.errors import FTSQueryError
+from humas_crawler.archive.wacz import WACZ_VERSIONS
 from humas_crawler.cli import csvsafe, newsplease
 from humas_crawler.cli.options import (
     archive_errors,
@@ -27,7 +28,7 @@ from humas_crawler.cli.options import (
 )
 from humas_crawler.cli.parquet import write_parquet
 from humas_crawler.cli.replacing import replacing
-from humas_crawler.cli.wacz import WACZ_VERSIONS, write_wacz
+from humas_crawler.cli.wacz import write_wacz
 from humas_crawler.defaults import EXIT_BROKEN_PIPE, warc_dir_for
 
 # What a reader of the news wants first; `--columns all` gives every column of `articles`.
