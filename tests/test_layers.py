@@ -111,3 +111,15 @@ def test_the_command_line_loads_scrapy_only_to_crawl() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "[]"
+
+
+def test_the_command_line_starts_without_pandas_and_numpy() -> None:
+    # sqlite-utils would import both when installed (about 0.8 s and 80 MB per command,
+    # archive/__init__.py); they still import, and work, when a user asks for them.
+    code = (
+        "import sys, humas_crawler.cli;"
+        "print(sorted(m for m in ('pandas', 'numpy', 'pyarrow') if m in sys.modules));"
+        "import pandas; print(pandas.DataFrame({'a': [1, 2]})['a'].sum())"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.split() == ["[]", "3"]
