@@ -14,6 +14,7 @@ import pytest
 from humas_crawler.replica.wordpress import WordPressSite
 from humas_crawler.replica.wp_server import WordPressServer
 from tests.helpers.crawling import crawl_sites as crawl
+from tests.helpers.crawling import reparse
 
 pytestmark = pytest.mark.slow
 FIELDS = ("title", "published_at", "published_precision", "category", "body_text")
@@ -61,6 +62,36 @@ def test_an_unregistered_wordpress_site_is_probed_and_archived_from_its_api(tmp_
     redirects = conn.execute("select count(*) from captures where status = 301").fetchone()[0]
     conn.close()
     assert api == 1 and redirects == 0
+    assert_reparse_reads_the_archived_api(tmp_path, site, base, f"local-{port}")
+
+
+def assert_reparse_reads_the_archived_api(
+    tmp: Path, site: WordPressSite, base: str, name: str
+) -> None:
+    """Reparse pairs each page with the archived API answer that listed it: nothing changes
+    (the pages alone would change every article: shortcodes, captions, entities), an archive
+    whose rows were damaged comes back to the site's truth without the network, and a lost API
+    answer leaves its posts as they are (exit 1)."""
+    again = reparse(tmp, "--site", name)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "0 new, 0 changed, 60 unchanged" in again.stdout, again.stdout
+    assert "re-read" not in again.stdout
+    conn = sqlite3.connect(tmp / "humas.sqlite")
+    conn.execute("update articles set title = 'rusak', category = null, content_hash = 'x'")
+    conn.commit()
+    repaired = reparse(tmp, "--site", name)
+    assert repaired.returncode == 0, repaired.stdout + repaired.stderr
+    assert "0 new, 60 changed, 0 unchanged" in repaired.stdout, repaired.stdout
+    assert_archived_as_truth(tmp, site, base)
+    conn.execute(
+        "update captures set warc_offset = warc_offset + 7 where url like '%/wp-json/wp/v2/posts%'"
+    )
+    conn.commit()
+    conn.close()
+    lost = reparse(tmp, "--site", name)
+    assert lost.returncode == 1, lost.stdout + lost.stderr
+    assert "API answer(s)" in lost.stderr and "60 no readable API answer" in lost.stdout
+    assert_archived_as_truth(tmp, site, base)
 
 
 def test_incremental_runs_cost_about_the_new_posts_and_see_edits(tmp_path) -> None:
@@ -90,6 +121,10 @@ def test_incremental_runs_cost_about_the_new_posts_and_see_edits(tmp_path) -> No
     stored = assert_archived_as_truth(tmp_path, site, base)
     [edited_url] = [url for url in stored if f"/{edited.slug}/" in url]
     assert stored[edited_url]["revision"] == 2
+    # Each page is paired with the answer its run read: the edited post's newer one.
+    again = reparse(tmp_path, "--site", name)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert "0 new, 0 changed, 90 unchanged" in again.stdout, again.stdout
 
 
 def test_without_the_api_the_feed_sitemaps_and_listings_give_every_post(tmp_path) -> None:

@@ -107,3 +107,17 @@ def test_apply_post_lets_the_api_win_and_rehashes() -> None:
         record.title, record.body_text, record.published_raw, record.category_raw
     )
     assert record.content_hash != page.content_hash
+
+
+def test_reparse_pairs_a_page_with_the_newest_answer_before_it() -> None:
+    from humas_crawler.crawl.wordpress_reparse import ApiAnswer, ArchivedApi
+
+    first = ApiAnswer("2026-11-01T10:00:00Z", "a.warc.gz", 0)
+    second = ApiAnswer("2026-11-02T10:00:00Z", "b.warc.gz", 500)
+    api = ArchivedApi(answers={"https://x.go.id/berita/a/": [first, second]})
+    url = "https://x.go.id/berita/a/"
+    assert api.answer_for(url, "2026-11-01T09:59:59Z") is None  # read without the API
+    assert api.answer_for(url, "2026-11-01T10:00:00Z") == first
+    assert api.answer_for(url, "2026-11-01T10:00:05Z") == first
+    assert api.answer_for(url, "2026-11-03T00:00:00Z") == second
+    assert api.answer_for("https://x.go.id/berita/b/", "2026-11-03T00:00:00Z") is None

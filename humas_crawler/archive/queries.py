@@ -360,6 +360,20 @@ class CaptureReads(Table):
         return (dict(zip(columns, row, strict=True)) for row in cursor.fetchall())
 
     @user_errors
+    def under(self, prefix: str, *, status: int = 200) -> Iterator[dict[str, Any]]:
+        """Every capture that answered `status` at a URL starting with `prefix`, oldest first,
+        each at the location of its payload (a revisit's original): an API's archived answers."""
+        cursor = self.db.execute(
+            "select c.id, c.url, c.fetched_at, coalesce(o.warc_file, c.warc_file) as warc_file,"
+            " coalesce(o.warc_offset, c.warc_offset) as warc_offset"
+            " from captures c left join captures o on o.id = c.revisit_of"
+            " where c.status = ? and substr(c.url, 1, ?) = ? order by c.id",
+            [status, len(prefix), prefix],
+        )
+        columns = [d[0] for d in cursor.description]
+        return (dict(zip(columns, row, strict=True)) for row in cursor)
+
+    @user_errors
     def last_full(self, url: str) -> dict[str, Any] | None:
         """The newest capture of `url` that answered 200 with its payload written in full (not a
         revisit): what an identical refetch is a revisit of."""

@@ -65,8 +65,8 @@ def reparse(
     becomes a new article; a page that yields none is quarantined. Prints the counts.
 
     One site at a time, read as its last crawl read it (zone, article paths: the archive's
-    `sites` table). Sites read through the WordPress REST API are refused: their fields come
-    from the archived API answers, which reparse does not read back.
+    `sites` table). A site read through the WordPress REST API is read with its archived API
+    answers: each page with the answer its crawl read, the API's fields winning as they did.
 
     Exit codes: 0 done; 1 some WARC files or records were missing or unreadable (the rest
     was reparsed) or the archive could not be opened; 2 a crawl holds the archive's lock;

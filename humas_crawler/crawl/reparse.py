@@ -8,6 +8,7 @@ article, so a reparse killed mid-way leaves a consistent archive and a rerun fin
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import json
 import logging
@@ -22,10 +23,12 @@ from humas_crawler.archive.record import RECORD_FIELDS, ArticleRecord
 from humas_crawler.archive.store import Store
 from humas_crawler.archive.warc import WarcError, read_response
 from humas_crawler.archive.writer import SaveResult
+from humas_crawler.crawl.wordpress_reparse import PostLookup, read_archived_api
 from humas_crawler.extract.decode import BodyError, decode_page
 from humas_crawler.extract.jobs import extract_article
+from humas_crawler.extract.wordpress import apply_post
 from humas_crawler.extract.workers import WorkerPool
-from humas_crawler.normalize import DEFAULT_BASE_URL, Site
+from humas_crawler.normalize import DEFAULT_BASE_URL, Site, Taxonomy
 from humas_crawler.normalize.urls import DEFAULT_SITE_NAME
 
 logger = logging.getLogger(__name__)
@@ -46,6 +49,9 @@ class Job:
     fetched_at: str  # captures.fetched_at, UTC `...Z`
     warc_file: str
     warc_offset: int
+    # The archived WordPress API answer that listed the post (crawl/wordpress_reparse.py).
+    api_file: str | None = None
+    api_offset: int = 0
 
 
 @dataclass(frozen=True)
@@ -53,6 +59,7 @@ class Task:
     warc_dir: str
     site: Site  # as the archive's `sites` row has it: its name, zone and article paths
     jobs: tuple[Job, ...]
+    categories: Mapping[int, str] | None = None  # a site read through the WordPress API
 
 
 Kind = Literal["article", "empty", "error", "not-html", "unreadable"]
@@ -67,14 +74,18 @@ class Result:
     fingerprint: str | None = None
     timestamp_error: str | None = None
     detail: str | None = None
+    warc_file: str | None = None  # the file that could not be read, when not the page's
 
 
 def reparse_task(task: Task) -> list[Result]:
     """Read, decode and extract every job of `task` (runs in a worker process)."""
-    return [_reparse_one(task.warc_dir, task.site, job) for job in task.jobs]
+    posts = None
+    if task.categories is not None:
+        posts = PostLookup(task.warc_dir, task.site, task.categories)
+    return [_reparse_one(task.warc_dir, task.site, job, posts) for job in task.jobs]
 
 
-def _reparse_one(warc_dir: str, site: Site, job: Job) -> Result:
+def _reparse_one(warc_dir: str, site: Site, job: Job, posts: PostLookup | None) -> Result:
     try:
         response = read_response(warc_dir, job.warc_file, job.warc_offset)
     except (OSError, WarcError) as exc:
@@ -94,6 +105,12 @@ def _reparse_one(warc_dir: str, site: Site, job: Job) -> Result:
         logger.debug("extraction failed on %s", job.url, exc_info=True)
         return Result("error", detail=f"{type(exc).__name__}: {exc}")
     record = page.record
+    if posts is not None and job.api_file is not None:
+        # As the crawl did: the API's fields win over the page's.
+        post = posts.post(job.api_file, job.api_offset, job.canonical_url)
+        if isinstance(post, str):
+            return Result("unreadable", detail=post, warc_file=job.api_file)
+        record = apply_post(record, post, _taxonomy())
     if not record.title and not record.body_text:
         return Result("empty", detail="; ".join(page.warnings))
     return Result(
@@ -102,6 +119,11 @@ def _reparse_one(warc_dir: str, site: Site, job: Job) -> Result:
         fingerprint=fingerprint(record.to_dict()),
         timestamp_error=page.timestamp_error,
     )
+
+
+@functools.cache
+def _taxonomy() -> Taxonomy:
+    return Taxonomy.default()
 
 
 def _problem(exc: Exception, path: Path, limit: int = 200) -> str:
@@ -162,10 +184,13 @@ class Plan:
     articles: dict[str, Stored]
     skipped: Counter[str] = field(default_factory=Counter)
     missing_files: dict[str, int] = field(default_factory=dict)  # file -> captures in it
+    categories: dict[int, str] | None = None  # a site read through the WordPress API
+    unreadable_api: dict[str, int] = field(default_factory=dict)  # file -> API answers lost
 
 
 def make_plan(store: Store, warc_dir: Path, site: Site) -> Plan:
-    """The newest 200 capture of every article URL (canonical), minus what must not be redone."""
+    """The newest 200 capture of every article URL (canonical), minus what must not be redone;
+    for a site read through the WordPress API, each with the archived answer that listed it."""
     newest: dict[str, dict[str, Any]] = {}
     for capture in store.captures.latest():
         canonical = site.canonicalize(capture["url"])
@@ -186,8 +211,15 @@ def make_plan(store: Store, warc_dir: Path, site: Site) -> Plan:
     }
     failed = set(store.failures.urls())
     plan = Plan(jobs=[], articles=articles)
+    api = None
+    row = store.sites.get(site.name)
+    if row is not None and row["cms"] == "wordpress":
+        api = read_archived_api(store, warc_dir, site)
+        plan.categories = api.categories
+        plan.unreadable_api = dict(sorted(api.unreadable.items()))
     missing: Counter[str] = Counter()
     for url, capture in newest.items():
+        answer = api.answer_for(url, capture["fetched_at"]) if api else None
         if url in failed:
             # articles.save would clear its pending retry; the next crawl refetches and
             # re-extracts it anyway.
@@ -196,6 +228,10 @@ def make_plan(store: Store, warc_dir: Path, site: Site) -> Plan:
             plan.skipped["no WARC file recorded"] += 1
         elif not (warc_dir / capture["warc_file"]).is_file():
             missing[capture["warc_file"]] += 1
+        elif api and api.unreadable and answer is None:
+            # Its API answer may be one of those lost: its page alone would overwrite the API's
+            # fields with the template's.
+            plan.skipped["no readable API answer"] += 1
         else:
             plan.jobs.append(
                 Job(
@@ -205,10 +241,15 @@ def make_plan(store: Store, warc_dir: Path, site: Site) -> Plan:
                     fetched_at=capture["fetched_at"],
                     warc_file=capture["warc_file"],
                     warc_offset=capture["warc_offset"],
+                    api_file=answer.warc_file if answer else None,
+                    api_offset=answer.warc_offset if answer else 0,
                 )
             )
-    # File by file, front to back: each file is read sequentially, once.
-    plan.jobs.sort(key=lambda job: (job.warc_file, job.warc_offset))
+    # File by file, front to back: each file is read sequentially, once; with the API, the
+    # pages of one answer together, so that a worker reads that answer once.
+    plan.jobs.sort(
+        key=lambda job: (job.api_file or "", job.api_offset, job.warc_file, job.warc_offset)
+    )
     plan.missing_files = dict(sorted(missing.items()))
     return plan
 
@@ -258,6 +299,12 @@ class Reparse:
     def run(self, plan: Plan) -> Counts:
         counts = self.counts
         counts.skipped.update(plan.skipped)
+        for warc_file, answers in plan.unreadable_api.items():
+            counts.missing += answers
+            self.on_problem(
+                f"{answers} archived WordPress API answer(s) in {self.warc_dir / warc_file} could"
+                " not be read: posts no readable answer lists are left as they are"
+            )
         for warc_file, captures in plan.missing_files.items():
             counts.missing += captures
             self._bad_files.add(warc_file)
@@ -266,7 +313,7 @@ class Reparse:
                 f"{captures} capture(s) in it not reparsed"
             )
         tasks = [
-            Task(str(self.warc_dir), self.site, tuple(plan.jobs[i : i + CHUNK]))
+            Task(str(self.warc_dir), self.site, tuple(plan.jobs[i : i + CHUNK]), plan.categories)
             for i in range(0, len(plan.jobs), CHUNK)
         ]
         # Forked workers start at once with the extractor imported (spawned ones take about a
@@ -289,10 +336,11 @@ class Reparse:
         counts = self.counts
         if result.kind == "unreadable":
             counts.missing += 1
-            if job.warc_file not in self._bad_files:
-                self._bad_files.add(job.warc_file)
+            warc_file = result.warc_file or job.warc_file
+            if warc_file not in self._bad_files:
+                self._bad_files.add(warc_file)
                 self.on_problem(
-                    f"WARC file {self.warc_dir / job.warc_file} is unreadable: {result.detail} "
+                    f"WARC file {self.warc_dir / warc_file} is unreadable: {result.detail} "
                     "(further unreadable captures in it are counted, not shown)"
                 )
             return
@@ -363,8 +411,7 @@ class Reparse:
 def archived_site(store: Store, name: str | None, base_url: str | None) -> Site:
     """The site to reparse, as its last crawl read it (the archive's `sites` row): `name`, else
     the latest run's site; `base_url` moves it (a replica). An archive without the row (before
-    schema v7, or a site never crawled) gets Kaltim's defaults at the latest run's base URL.
-    ValueError for a site whose articles came from an API reparse cannot re-read."""
+    schema v7, or a site never crawled) gets Kaltim's defaults at the latest run's base URL."""
     runs = store.runs.last(1)
     chosen = name or (runs[0].get("site") if runs else None)
     row = store.sites.get(chosen) if chosen else None
@@ -372,12 +419,6 @@ def archived_site(store: Store, name: str | None, base_url: str | None) -> Site:
         if name is not None and name != DEFAULT_SITE_NAME:
             raise ValueError(f"the archive has no site called {name!r} (see `stats`)")
         return Site.from_base_url(base_url or base_url_of(store, DEFAULT_BASE_URL))
-    if row["cms"] == "wordpress":
-        raise ValueError(
-            f"{name} was read through the WordPress REST API: its articles' fields come from the"
-            " archived API answers, which reparse does not read back yet (only HTML pages);"
-            " crawl it again with --mode full instead"
-        )
     return Site.from_base_url(base_url or row["base_url"]).configured(
         name=row["name"],
         zone=row["timezone"],

@@ -30,6 +30,7 @@ from humas_crawler.archive.record import ArticleRecord
 from humas_crawler.crawl.archive import CrawlArchive
 from humas_crawler.crawl.spider import KaltimprovSpider
 from humas_crawler.extract.wordpress import (
+    API_ROOT,
     WordPressError,
     WpPost,
     apply_post,
@@ -40,7 +41,6 @@ from humas_crawler.normalize import Taxonomy
 
 logger = logging.getLogger(__name__)
 
-API_ROOT = "/wp-json/wp/v2"
 PER_PAGE = 100
 FEED_PATH = "/feed/"
 SITEMAP_PATH = "/wp-sitemap.xml"

@@ -22,6 +22,7 @@ from humas_crawler.archive.record import ArticleRecord, content_hash
 from humas_crawler.normalize import Taxonomy, normalize_category
 from humas_crawler.normalize.zones import ZONES
 
+API_ROOT = "/wp-json/wp/v2"  # below the site's base URL
 # `[gallery ids="1,2"]`, `[/caption]`, `[embed]`: a shortcode a deactivated plugin leaves as text.
 _SHORTCODE = re.compile(r"\[/?[a-zA-Z][\w-]*(?:\s[^\]]*)?\]")
 # Enclosing shortcodes whose content is no prose: an embedded URL, a caption's image and text.
@@ -67,27 +68,35 @@ def parse_categories(body: bytes | str) -> dict[int, str]:
 
 def parse_posts(body: bytes | str, categories: Mapping[int, str], zone: str) -> list[WpPost]:
     """`/wp-json/wp/v2/posts`: each post, its times in `zone` (WIB, WITA, WIT)."""
-    posts = []
-    for item in _json_list(body, "posts"):
-        if not isinstance(item, dict) or not item.get("link") or "id" not in item:
-            continue
-        text, caption = content_text(_rendered(item.get("content")))
-        names = tuple(categories.get(number, str(number)) for number in item.get("categories", []))
-        posts.append(
-            WpPost(
-                id=int(item["id"]),
-                link=str(item["link"]),
-                slug=str(item.get("slug") or ""),
-                title=_plain(_rendered(item.get("title"))),
-                date_gmt=item.get("date_gmt"),
-                published_at=_in_zone(item.get("date_gmt"), zone),
-                modified_utc=_utc(item.get("modified_gmt")),
-                categories=names,
-                body_text=text,
-                photo_caption=caption,
-            )
-        )
-    return posts
+    return [parse_post(item, categories, zone) for item in post_items(body)]
+
+
+def post_items(body: bytes | str) -> list[dict[str, Any]]:
+    """The posts of a `/wp-json/wp/v2/posts` answer as they are (JSON objects), not read yet:
+    `item["link"]` says which page each is, before reading its content."""
+    return [
+        item
+        for item in _json_list(body, "posts")
+        if isinstance(item, dict) and item.get("link") and "id" in item
+    ]
+
+
+def parse_post(item: Mapping[str, Any], categories: Mapping[int, str], zone: str) -> WpPost:
+    """One post of `post_items`, its times in `zone`."""
+    text, caption = content_text(_rendered(item.get("content")))
+    names = tuple(categories.get(number, str(number)) for number in item.get("categories", []))
+    return WpPost(
+        id=int(item["id"]),
+        link=str(item["link"]),
+        slug=str(item.get("slug") or ""),
+        title=_plain(_rendered(item.get("title"))),
+        date_gmt=item.get("date_gmt"),
+        published_at=_in_zone(item.get("date_gmt"), zone),
+        modified_utc=_utc(item.get("modified_gmt")),
+        categories=names,
+        body_text=text,
+        photo_caption=caption,
+    )
 
 
 def content_text(rendered: str) -> tuple[str | None, str | None]:

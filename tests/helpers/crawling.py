@@ -35,6 +35,13 @@ def crawl_sites(tmp: Path, *args: str) -> subprocess.CompletedProcess:
     return subprocess.run(cmd, capture_output=True, text=True, timeout=300, env=env)
 
 
+def reparse(tmp: Path, *args: str) -> subprocess.CompletedProcess:
+    """`humas-crawler reparse` of the archive a crawl left in `tmp`, in one process."""
+    cmd = [sys.executable, "-m", "humas_crawler", "reparse", "--db", str(tmp / "humas.sqlite"),
+           "--warc-dir", str(tmp / "warc"), "--workers", "0", *args]  # fmt: skip
+    return subprocess.run(cmd, capture_output=True, text=True, timeout=300)
+
+
 def assert_matches_truth(tmp: Path, site: ReplicaSite, base_url: str) -> None:
     truth = site.truth(base_url)
     got = archived(tmp)
