@@ -438,3 +438,69 @@ def test_every_sites_command_has_help() -> None:
         result = run(name, "--help")
         assert result.exit_code == 0
         assert "Example" in result.output
+
+
+# --- the zone from what the site says ------------------------------------------------------------
+
+TIMED_HOME = """<html><head><title>{title}</title></head><body>
+<a href="/berita/rapat-koordinasi-bidang-ekonomi">Rapat</a> <span>Senin, 10:15 {label}</span>
+<a href="/berita/bantuan-logistik-korban-banjir">Banjir</a> <span>Senin, 08:00 {label}</span>
+<script>var t = "WIB WIB WIB";</script></body></html>"""
+
+
+def _probe_zone(home: str, root: dict | None = None, *args: str):
+    routes = {"/": (200, HTML, home)}
+    if root is not None:
+        routes["/wp-json/"] = (200, "application/json", json.dumps(root))
+    serving = _serve(routes)
+    try:
+        return run("probe", url_of(next(serving)), *args)
+    finally:
+        serving.close()
+
+
+@pytest.mark.parametrize(
+    ("setting", "zone", "why"),
+    [
+        (
+            {"timezone_string": "Asia/Makassar", "gmt_offset": 8},
+            "WITA",
+            "timezone is Asia/Makassar",
+        ),
+        ({"timezone_string": "", "gmt_offset": 9}, "WIT", "gmt_offset is 9"),
+    ],
+)
+def test_probe_reads_the_zone_wordpress_is_set_to(setting: dict, zone: str, why: str) -> None:
+    root = {"namespaces": ["wp/v2"], **setting}
+    result = _probe_zone(WORDPRESS_HOME, root)
+    assert result.exit_code == 0, result.output
+    assert f'timezone = "{zone}"' in result.stdout
+    assert f"no --timezone or --province: zone {zone}, as WordPress's {why}" in result.stderr
+    assert "assumed" not in result.output
+
+
+def test_wordpress_left_at_utc_says_nothing_of_the_zone() -> None:
+    root = {"namespaces": ["wp/v2"], "timezone_string": "", "gmt_offset": 0}
+    result = _probe_zone(WORDPRESS_HOME, root)
+    assert "assumed WIB (+07:00)" in result.stderr
+
+
+def test_probe_reads_the_zone_the_page_prints() -> None:
+    result = _probe_zone(TIMED_HOME.format(title="Portal Berita", label="WIT"))
+    assert result.exit_code == 0, result.output
+    assert 'timezone = "WIT"' in result.stdout
+    assert "zone WIT, as the page prints WIT 2 times" in result.stderr  # the script's not counted
+
+
+def test_probe_reads_the_province_the_site_is_named_after() -> None:
+    home = TIMED_HOME.format(title="Humas Provinsi Sulawesi Selatan", label="")
+    result = _probe_zone(home)
+    assert 'timezone = "WITA"' in result.stdout
+    assert "its name (Humas Provinsi Sulawesi Selatan) is of Sulawesi Selatan" in result.stderr
+
+
+def test_a_zone_given_against_what_the_page_prints_is_said() -> None:
+    home = TIMED_HOME.format(title="Portal Berita", label="WITA")
+    result = _probe_zone(home, None, "--timezone", "WIB")
+    assert 'timezone = "WIB"' in result.stdout
+    assert "zone WIB, though the page prints WITA 2 times: check --timezone" in result.stderr

@@ -70,3 +70,33 @@ def test_to_utc() -> None:
     assert zones.to_utc("2024-01-02T00:00:00+09:00") == "2024-01-01T15:00:00Z"
     assert zones.to_utc(None) is None
     assert zones.to_utc("2024-01-02T10:00:00") is None
+
+
+@pytest.mark.parametrize(
+    ("text", "found"),
+    [
+        ("Senin 10.00 WITA, Selasa 09.30 WITA", ("WITA", 2)),
+        ("10.00 WIT | 11.00 WIT | 12.00 WIT | Jakarta 08.00 WIB", ("WIT", 3)),
+        ("10.00 WITA, 09.00 WIB", None),  # one each: a national event, not the site's zone
+        ("sekali 10.00 WIB", None),
+        ("WITAL, AWIB, wita", None),  # not labels
+    ],
+)
+def test_the_zone_a_page_prints(text: str, found: tuple | None) -> None:
+    got = zones.zone_in_text(text)
+    assert (got[0].label, got[1]) == found if found else got is None
+
+
+@pytest.mark.parametrize(
+    ("name", "province"),
+    [
+        ("Dinas Kominfo Provinsi Papua Barat Daya", "papua barat daya"),
+        ("Humas Prov. Jatim | Beranda", "jawa timur"),
+        ("Pemprov Kaltim", "kalimantan timur"),
+        ("PROVINSI BALI - Berita", "bali"),
+        ("Berita Terkini Jawa Timur", None),  # a province named, not as the site's own
+        ("Provinsi Atlantis", None),
+    ],
+)
+def test_the_province_a_site_is_named_after(name: str, province: str | None) -> None:
+    assert zones.province_in_name(name) == province

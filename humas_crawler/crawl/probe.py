@@ -54,6 +54,7 @@ class ProbeResult:
     sitemap_urls: list[str] = field(default_factory=list)  # robots.txt's, then the page's
     evidence: list[str] = field(default_factory=list)
     requests: int = 0
+    zone_hint: tuple[str, str] | None = None  # (label, why): WordPress's setting, else the page's
 
     @property
     def cms(self) -> str:
@@ -116,15 +117,39 @@ def probe(url: str, *, timeout: float = 15, user_agent: str = USER_AGENT) -> Pro
     if detection.cms != JOOMLA:
         api_url = detection.api_url or f"{origin}/wp-json/"
         result.api_url = api_url
-        result.api = _rest_api(fetcher, api_url, result.evidence)
+        root = _rest_api(fetcher, api_url, result.evidence)
+        result.api = root is not None
+        result.zone_hint = _wordpress_zone(root or {})
         if result.api and detection.cms != WORDPRESS:
             detection.cms = WORDPRESS
             result.evidence = [line for line in result.evidence if not line.endswith(": custom")]
             result.evidence.append("WordPress: its REST API answers (the page hides it)")
         if not result.api and not detection.api_url:
             result.api_url = None
+    result.zone_hint = result.zone_hint or detection.zone_hint
     result.requests = fetcher.requests
     return result
+
+
+def _wordpress_zone(root: dict) -> tuple[str, str] | None:
+    """The zone WordPress's own setting gives (the REST root's `timezone_string`, else its
+    `gmt_offset`), when it is Indonesian: many sites keep the default, UTC."""
+    name = root.get("timezone_string")
+    if isinstance(name, str) and name:
+        try:
+            return zones.zone(name).label, f"WordPress's timezone is {name}"
+        except ValueError:
+            pass
+    offset = root.get("gmt_offset")
+    if isinstance(offset, int | float | str):
+        try:
+            hours = float(offset)
+        except ValueError:
+            return None
+        for candidate in zones.ZONES.values():
+            if hours == candidate.hours:
+                return candidate.label, f"WordPress's gmt_offset is {offset}"
+    return None
 
 
 def _robots(fetcher: _Fetcher, origin: str, evidence: list[str]) -> list[str]:
@@ -152,28 +177,28 @@ def _robots(fetcher: _Fetcher, origin: str, evidence: list[str]) -> list[str]:
     return list(dict.fromkeys(sitemaps))
 
 
-def _rest_api(fetcher: _Fetcher, api_url: str, evidence: list[str]) -> bool:
-    """Whether `api_url` answers JSON whose `namespaces` include `wp/v2`."""
+def _rest_api(fetcher: _Fetcher, api_url: str, evidence: list[str]) -> dict | None:
+    """The JSON `api_url` answers when its `namespaces` include `wp/v2`, else None."""
     shown = urlsplit(api_url).path or api_url
     try:
         answer = fetcher.get(api_url, accept="application/json")
     except ProbeError as exc:
         evidence.append(f"{shown}: {exc}")
-        return False
+        return None
     if answer.status >= 400:
         evidence.append(f"{shown}: HTTP {answer.status}")
-        return False
+        return None
     try:
         data = json.loads(answer.body.decode("utf-8-sig", errors="replace"))
     except ValueError:
         evidence.append(f"{shown}: not JSON")
-        return False
+        return None
     namespaces = data.get("namespaces") if isinstance(data, dict) else None
     if isinstance(namespaces, list) and "wp/v2" in namespaces:
         evidence.append(f"REST API {shown} answers with namespace wp/v2")
-        return True
+        return data
     evidence.append(f"{shown}: JSON without the wp/v2 namespace")
-    return False
+    return None
 
 
 class _Fetcher:
@@ -269,6 +294,12 @@ def probe_entry(
         province_shown = host_province(host)
         lines.append(f"host under kaltimprov.go.id: province {province_shown}")
     label, assumed = resolve_zone(timezone, province_shown, [host])
+    hint, from_page = result.zone_hint, False
+    if assumed and hint is not None:
+        label, assumed, from_page = hint[0], False, True
+        lines.append(f"no --timezone or --province: zone {label}, as {hint[1]}")
+    elif hint is not None and hint[0] != label:
+        lines.append(f"zone {label}, though {hint[1]}: check --timezone")
     if assumed:
         lines.append(f"no --timezone or --province: assumed {label} ({zones.ZONES[label].offset})")
     elif timezone and province_shown:
@@ -291,6 +322,8 @@ def probe_entry(
         notes.append(f"sitemap {result.sitemap_urls[0]}")
     if assumed:
         notes.append(f"zone {label} assumed")
+    elif from_page and hint is not None:
+        notes.append(f"zone {label}: {hint[1]}")
     entry = SiteEntry(
         name=name_for_host(urlsplit(base_url).netloc),
         base_url=base_url,

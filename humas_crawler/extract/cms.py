@@ -18,7 +18,8 @@ from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit
 from parsel import Selector
 
 from humas_crawler.extract import deep
-from humas_crawler.normalize.registry import CMS_FAMILIES
+from humas_crawler.normalize import zones
+from humas_crawler.normalize.registry import CMS_FAMILIES, province_name
 
 WORDPRESS, JOOMLA, CUSTOM = CMS_FAMILIES
 API_REL = "https://api.w.org/"
@@ -82,6 +83,7 @@ class Detection:
     article_paths: list[str] = field(default_factory=list)
     generator: str | None = None
     title: str | None = None  # the site's name: og:site_name, else the page's <title>
+    zone_hint: tuple[str, str] | None = None  # (zone label, why): what the page says of it
 
 
 def detect_cms(html: str, headers: Mapping[str, str], url: str) -> Detection:
@@ -174,6 +176,7 @@ def detect_cms(html: str, headers: Mapping[str, str], url: str) -> Detection:
         or selector.xpath("//title/text()").get()
     )
     found.title = " ".join((title or "").split())[:200] or None
+    found.zone_hint = _zone_hint(selector, found.title)
     found.article_paths = guess_article_paths(links)
     found.listing_paths = guess_listing_paths(found.cms, links)
     # A section the page links whose children are its articles (`/berita` over `/berita/<slug>`).
@@ -190,6 +193,23 @@ def detect_cms(html: str, headers: Mapping[str, str], url: str) -> Detection:
                 found.listing_paths.remove(main)
             found.listing_paths.insert(0, main)
     return found
+
+
+def _zone_hint(selector: Selector, title: str | None) -> tuple[str, str] | None:
+    """The zone the page's times are printed in (`10.00 WITA`, most often), else that of the
+    province the site's name names (`... Provinsi Jawa Timur`)."""
+    shown = " ".join(
+        selector.xpath("//body//text()[not(ancestor::script) and not(ancestor::style)]").getall()
+    )
+    printed = zones.zone_in_text(shown)
+    if printed is not None:
+        zone, count = printed
+        return zone.label, f"the page prints {zone.label} {count} times"
+    province = zones.province_in_name(title or "")
+    if province is not None:
+        label = zones.PROVINCE_ZONES[province]
+        return label, f"its name ({title}) is of {province_name(province)}"
+    return None
 
 
 def _own_or_wp_cdn(ref: str, url: str) -> bool:

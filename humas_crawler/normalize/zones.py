@@ -7,6 +7,8 @@ registry entry's, or its province's, or what `--timezone` says.
 
 from __future__ import annotations
 
+import re
+from collections import Counter
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta, timezone
 
@@ -170,3 +172,32 @@ def to_utc(iso: str | None) -> str | None:
     if moment.tzinfo is None:
         return None
     return moment.astimezone(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+_LABEL = re.compile(r"(?<![A-Za-z])(WIB|WITA|WIT)(?![A-Za-z])")
+# `Provinsi Jawa Timur`, `Prov. Kaltim`, `Pemprov Sulsel`: a province named as the site's own.
+_PROVINCE_NAMED = re.compile(r"\b(?:provinsi|prov\.?|pemprov)\s+([a-z][a-z .]+)", re.IGNORECASE)
+
+
+def zone_in_text(text: str) -> tuple[Zone, int] | None:
+    """The zone whose label a page prints most (`10.00 WITA`), with how often; None when it
+    prints none, only once, or another label nearly as often (a national event's time)."""
+    counts = Counter(_LABEL.findall(text)).most_common()
+    if not counts or counts[0][1] < 2:
+        return None
+    label, count = counts[0]
+    if len(counts) > 1 and counts[1][1] * 2 > count:
+        return None
+    return ZONES[label], count
+
+
+def province_in_name(name: str) -> str | None:
+    """The province a site's name says it is of (`Dinas Kominfo Provinsi Jawa Timur`: `jawa
+    timur`), or None; the longest name that fits (`Papua Barat Daya`, not `Papua`)."""
+    for match in _PROVINCE_NAMED.finditer(name):
+        words = match.group(1).lower().replace(".", " ").split()
+        for end in range(min(len(words), 4), 0, -1):
+            key = province_key(" ".join(words[:end]))
+            if key is not None:
+                return key
+    return None
