@@ -9,6 +9,7 @@ import tempfile
 import time
 from dataclasses import dataclass
 from pathlib import Path
+from typing import IO
 
 ROOT = Path(__file__).resolve().parent.parent
 POLL_SECONDS = 0.05
@@ -34,10 +35,7 @@ def run_measured(cmd: list[str], cwd: Path = ROOT) -> Run:
     peak_kb = 0
     with tempfile.TemporaryFile("w+", encoding="utf-8") as out:
         started = time.perf_counter()
-        proc = subprocess.Popen(
-            cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, text=True,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
-        )  # fmt: skip
+        proc = start(cmd, cwd, out)
         while True:
             pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
             if pid:
@@ -51,6 +49,14 @@ def run_measured(cmd: list[str], cwd: Path = ROOT) -> Run:
         output = out.read()
     cpu = usage.ru_utime + usage.ru_stime
     return Run(seconds, peak_kb / 1024, proc.returncode, output, cpu)
+
+
+def start(cmd: list[str], cwd: Path, out: IO[str]) -> subprocess.Popen:
+    """Start a measured command, its stdout and stderr to `out`, unbuffered."""
+    return subprocess.Popen(
+        cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, text=True,
+        env={**os.environ, "PYTHONUNBUFFERED": "1"},
+    )  # fmt: skip
 
 
 def status_kb(pid: int) -> dict[str, int]:

@@ -26,7 +26,6 @@ from __future__ import annotations
 import argparse
 import os
 import sqlite3
-import subprocess
 import sys
 import tempfile
 import time
@@ -35,7 +34,7 @@ from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from _replica import ROOT, crawl_cmd, descendants, status_kb
+from _replica import ROOT, crawl_cmd, descendants, start, status_kb
 
 from humas_crawler.replica.model import ReplicaSite
 from humas_crawler.replica.server import ReplicaServer
@@ -76,10 +75,7 @@ def run_tree_measured(cmd: list[str], cwd: Path = ROOT) -> TreeRun:
     """Run `cmd`, polling its process tree for peak memory; reaped with os.wait4."""
     with tempfile.TemporaryFile("w+", encoding="utf-8") as out:
         started = time.perf_counter()
-        proc = subprocess.Popen(
-            cmd, cwd=cwd, stdout=out, stderr=subprocess.STDOUT, text=True,
-            env={**os.environ, "PYTHONUNBUFFERED": "1"},
-        )  # fmt: skip
+        proc = start(cmd, cwd, out)
         main_hwm = 0
         children: dict[int, tuple[str, int]] = {}
         tree_peak = 0
