@@ -70,6 +70,28 @@ def test_the_wacz_validates_and_holds_every_capture(archive, tmp_path) -> None:
     articles = rows(tmp, "select count(*) as n from articles")[0]["n"]
     assert len(pages) == articles + 1  # a header, then one page per article
     assert warcio_check(warc).returncode == 0
+    assert_index_is_cdxj_indexers(out, tmp_path)
+
+
+def assert_index_is_cdxj_indexers(package_path: Path, tmp: Path) -> None:
+    """The index, written from the captures rows, has the lines cdxj-indexer writes when it
+    parses the package's WARC file (revisits and edited articles included)."""
+    import gzip
+    import zipfile
+
+    from cdxj_indexer.main import write_cdx_index
+
+    with zipfile.ZipFile(package_path) as package:
+        [name] = [n for n in package.namelist() if n.startswith("archive/")]
+        warc = tmp / Path(name).name
+        warc.write_bytes(package.read(name))
+        ours = gzip.decompress(package.read("indexes/index.cdx.gz")).decode().splitlines()
+    theirs = tmp / "theirs.cdxj"
+    options = {"sort": True, "post_append": True, "digest_records": True, "fields": "referrer"}
+    write_cdx_index(str(theirs), [str(warc)], options)
+    expected = theirs.read_text().splitlines()
+    assert any('"mime": "warc/revisit"' in line for line in expected)
+    assert ours == expected
 
 
 def test_a_missing_warc_file_is_named_unless_skipped(archive, tmp_path) -> None:

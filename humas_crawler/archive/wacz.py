@@ -1,11 +1,15 @@
 """A WACZ package (WARC, CDXJ index, page list, manifest) written as a stream: flat memory.
 
 The package is built from files on disk, each read once in 1 MiB chunks and hashed as it is
-copied into the ZIP: the WARC (stored, its gzip members as they are), the CDXJ index sorted by
-cdxj-indexer (which spills to temporary files past `SORT_BUFFER` bytes) and written as a ZipNum
-index (`indexes/index.cdx.gz` in blocks of `INDEX_BLOCK_LINES` lines, stored, and its
-`indexes/index.idx`, the layout py-wacz, pywb and ReplayWeb.page read), and the page list
-(`pages/pages.jsonl`). Then `datapackage.json` lists every member with its sha256 and size, and
+copied into the ZIP: the WARC (stored, its gzip members as they are), the CDXJ index and the page
+list (`pages/pages.jsonl`). The index is a ZipNum index (`indexes/index.cdx.gz` in blocks of
+`INDEX_BLOCK_LINES` lines, stored, and its `indexes/index.idx`, the layout py-wacz, pywb and
+ReplayWeb.page read), sorted by cdxj-indexer's writer, which spills to temporary files past
+`SORT_BUFFER` bytes. Its lines are those cdxj-indexer writes for the WARC: `ZipNumIndex.add`
+writes them from what the archive's `captures` rows already say of each record (url, time,
+status, type, payload digest) and from where the record was copied, without parsing the WARC
+again (which took three quarters of the export's time); tests/test_wacz.py checks the lines are
+cdxj-indexer's. Then `datapackage.json` lists every member with its sha256 and size, and
 `datapackage-digest.json` holds the manifest's own hash.
 
 Two versions: 1.1.1 (`wacz_version`, `mainPageUrl`/`mainPageDate`), the one `wacz validate`
@@ -17,6 +21,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+import re
 import uuid
 import zipfile
 from dataclasses import dataclass
@@ -34,6 +39,7 @@ INDEX_BLOCK_LINES = 1024
 # The CDXJ lines sorted in memory before cdxj-indexer spills a sorted run to a temporary file.
 SORT_BUFFER = 4 * 1024 * 1024
 CHUNK = 1 << 20
+_MIME_END = re.compile(r"[;\s]")  # cdxj-indexer's: a type ends at `;` or white space
 
 
 @dataclass(frozen=True)
@@ -63,42 +69,89 @@ class PageList:
             self.newest = Home(url, ts)
 
 
-def index_warc(warc: Path, index_gz: Path, index_idx: Path) -> None:
-    """Index `warc` into a ZipNum CDXJ index: `index_gz` (gzip blocks of sorted lines) and
-    `index_idx` (the first key of each block, with its offset, length and sha256)."""
-    from cdxj_indexer.main import CDXJIndexer
+@dataclass(frozen=True)
+class Capture:
+    """One response or revisit record as the WACZ's WARC file holds it."""
 
-    with open(index_gz, "wb") as blocks:
-        CDXJIndexer(
-            str(index_idx),
-            [str(warc)],
-            sort=True,
-            max_sort_buff_size=SORT_BUFFER,
-            post_append=True,
-            compress=blocks,
+    url: str
+    fetched_at: str  # the record's WARC-Date, to the second (`...Z`)
+    status: int | None
+    content_type: str | None
+    payload_digest: str | None
+    revisit: bool
+    offset: int  # in the WACZ's WARC file
+    length: int
+    record_digest: str  # `sha256:` of the record's bytes (its gzip member)
+
+
+class ZipNumIndex:
+    """The CDXJ index of one WARC file, written as `index_gz` (gzip blocks of sorted lines)
+    and `index_idx` (the first key of each block, with its offset, length and sha256)."""
+
+    def __init__(self, warc_name: str, index_gz: Path, index_idx: Path) -> None:
+        import surt
+        from cdxj_indexer.main import CompressedWriter, SortingWriter
+
+        self._surt = surt.surt
+        self.warc_name = warc_name
+        self._blocks = open(index_gz, "wb")  # noqa: SIM115 - closed by close()
+        self._idx = open(index_idx, "w", encoding="utf-8")  # noqa: SIM115
+        compressed = CompressedWriter(
+            self._idx,
+            data_out=self._blocks,
+            num_lines=INDEX_BLOCK_LINES,
             data_out_name=index_gz.name,
-            lines=INDEX_BLOCK_LINES,
             digest_records=True,
-            fields="referrer",
-        ).process_all()
+        )
+        self._sorted = SortingWriter(compressed, SORT_BUFFER)
+
+    def add(self, capture: Capture) -> None:
+        """The line cdxj-indexer writes for this record (its fields in its order)."""
+        fields: dict[str, str] = {"url": capture.url}
+        if capture.revisit:
+            fields["mime"] = "warc/revisit"
+        elif capture.content_type:
+            fields["mime"] = _MIME_END.split(capture.content_type, 1)[0].strip()
+        if capture.status is not None:
+            fields["status"] = str(capture.status)
+        if capture.payload_digest:
+            fields["digest"] = capture.payload_digest
+        fields.update(
+            length=str(capture.length),
+            offset=str(capture.offset),
+            filename=self.warc_name,
+            recordDigest=capture.record_digest,
+        )
+        try:
+            key = self._surt(capture.url)
+        except Exception:  # as cdxj-indexer: a URL surt cannot read is its own key
+            key = capture.url
+        stamp = "".join(c for c in capture.fetched_at if c.isdigit())[:14]
+        self._sorted.write(f"{key} {stamp} {json.dumps(fields)}\n")
+
+    def close(self) -> None:
+        try:
+            self._sorted.flush()
+        finally:
+            self._blocks.close()
+            self._idx.close()
 
 
 def write_package(
     target: Path,
     *,
     warc: Path,
+    index_gz: Path,
+    index_idx: Path,
     pages: Path,
-    work: Path,
     title: str,
     home: Home | None,
     wacz_version: str = "1.1.1",
 ) -> None:
-    """Write the WACZ `target` of `warc` and its page list `pages`; `work` is a directory for
-    the index files. Every member is hashed while it is copied in."""
+    """Write the WACZ `target` of `warc`, its index (`ZipNumIndex`'s files) and its page list
+    `pages`. Every member is hashed while it is copied in."""
     if wacz_version not in WACZ_VERSIONS:
         raise ValueError(f"WACZ version {wacz_version!r}: one of {', '.join(WACZ_VERSIONS)}")
-    index_gz, index_idx = work / "index.cdx.gz", work / "index.idx"
-    index_warc(warc, index_gz, index_idx)
     members = [
         (warc, f"archive/{warc.name}", zipfile.ZIP_STORED),
         (index_gz, "indexes/index.cdx.gz", zipfile.ZIP_STORED),
