@@ -67,8 +67,7 @@ _BUFFER_BYTES = 1 << 20
     required=True,
     help="csv: one row per article, spreadsheet-safe; jsonl: one JSON object per line;"
     " parquet: typed columns for pandas, DuckDB, polars (needs --output and the parquet extra);"
-    " wacz: the articles' captures, for pywb and ReplayWeb.page (needs --output and the"
-    " archive extra).",
+    " wacz: the articles' captures, for pywb and ReplayWeb.page (needs --output).",
 )
 @click.option(
     "--schema",
