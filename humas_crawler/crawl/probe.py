@@ -141,14 +141,12 @@ def _wordpress_zone(root: dict) -> tuple[str, str] | None:
         except ValueError:
             pass
     offset = root.get("gmt_offset")
-    if isinstance(offset, int | float | str):
-        try:
-            hours = float(offset)
-        except ValueError:
-            return None
-        for candidate in zones.ZONES.values():
-            if hours == candidate.hours:
-                return candidate.label, f"WordPress's gmt_offset is {offset}"
+    try:
+        hours = float(offset)  # type: ignore[arg-type]  # 8, 8.0 or "8"
+        if hours.is_integer():
+            return zones.zone(f"+{int(hours)}").label, f"WordPress's gmt_offset is {offset}"
+    except (TypeError, ValueError):  # not a number, or not an Indonesian offset (UTC: 0)
+        pass
     return None
 
 
